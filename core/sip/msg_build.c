@@ -1,0 +1,248 @@
+/*
+ * Building messages: a response to a request (RFC 3261 §8.2.6) and a new
+ * request (§8.1.1). Both write text with the counting writer and parse it
+ * back, so a built message is a message like any other. A response copies
+ * the request's headers as they were, valid or not (a 400 answers exactly
+ * those), so its parse does not insist on them.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "tandem/mem.h"
+#include "tandem/rand.h"
+#include "sip_int.h"
+
+typedef void (*write_fn)(struct sip_text *t, const void *arg);
+
+/* Runs `write` twice (count, then fill) and parses the result. */
+static int build_and_parse(write_fn write, const void *arg, bool strict,
+			   struct sip_msg **out)
+{
+	struct sip_text t = { NULL, 0, 0 };
+	int rc;
+
+	write(&t, arg);
+	t = (struct sip_text){ tnd_malloc(t.len ? t.len : 1), t.len, 0 };
+	if (!t.p)
+		return ENOMEM;
+	write(&t, arg);
+	rc = sip_msg_parse_generated(t.p, t.len, strict, out);
+	tnd_free(t.p);
+	return rc;
+}
+
+static void put_header(struct sip_text *t, struct tnd_slice name,
+		       struct tnd_slice value)
+{
+	sip_text_slice(t, name);
+	sip_text_put(t, ": ", 2);
+	sip_text_slice(t, value);
+	sip_text_put(t, "\r\n", 2);
+}
+
+struct response_args {
+	const struct sip_msg *req;
+	uint16_t status;
+	const char *reason;
+	struct tnd_slice to_tag;
+};
+
+/* To gains our tag unless it has one (RFC 3261 §8.2.6.2). */
+static void put_to(struct sip_text *t, const struct response_args *a,
+		   const struct sip_hdr *h)
+{
+	sip_text_slice(t, h->name);
+	sip_text_put(t, ": ", 2);
+	sip_text_slice(t, h->value);
+	if (a->to_tag.len && a->req->has_to && !a->req->to.tag.p) {
+		sip_text_cstr(t, ";tag=");
+		sip_text_slice(t, a->to_tag);
+	}
+	sip_text_put(t, "\r\n", 2);
+}
+
+static void write_response(struct sip_text *t, const void *arg)
+{
+	const struct response_args *a = arg;
+	bool seen[SIP_HDR_COUNT] = { false };
+
+	sip_text_cstr(t, "SIP/2.0 ");
+	sip_text_uint(t, a->status);
+	sip_text_put(t, " ", 1);
+	sip_text_cstr(t, a->reason);
+	sip_text_put(t, "\r\n", 2);
+	for (size_t i = 0; i < a->req->nhdrs; i++) {
+		const struct sip_hdr *h = &a->req->hdrs[i];
+
+		switch (h->id) {
+		case SIP_HDR_VIA: put_header(t, h->name, h->value); break;
+		case SIP_HDR_FROM:
+		case SIP_HDR_CALL_ID:
+		case SIP_HDR_CSEQ:
+		case SIP_HDR_TO:
+			if (seen[h->id])
+				break; /* one of each, the first */
+			seen[h->id] = true;
+			if (h->id == SIP_HDR_TO)
+				put_to(t, a, h);
+			else
+				put_header(t, h->name, h->value);
+			break;
+		default: break;
+		}
+	}
+	sip_text_cstr(t, "Content-Length: 0\r\n\r\n");
+}
+
+static bool reason_is_printable(const char *reason)
+{
+	for (const char *p = reason; *p; p++) {
+		if (*p == '\r' || *p == '\n')
+			return false;
+	}
+	return true;
+}
+
+int sip_msg_response_new(const struct sip_msg *req, uint16_t status,
+			 const char *reason, struct tnd_slice to_tag,
+			 struct sip_msg **out)
+{
+	struct response_args a = { req, status, reason, to_tag };
+
+	*out = NULL;
+	if (!req->is_request || status < 100 || status > 699)
+		return EINVAL;
+	if (!a.reason)
+		a.reason = sip_reason_phrase(status);
+	if (!reason_is_printable(a.reason))
+		return EINVAL;
+	return build_and_parse(write_response, &a, false, out);
+}
+
+struct request_args {
+	const struct sip_request_spec *spec;
+	const char *method;
+	char branch[TND_BRANCH_LEN + 1];
+	char tag[TND_RAND_TOKEN_CHARS + 1];
+	char call_id[TND_RAND_TOKEN_CHARS + 1];
+};
+
+static struct tnd_slice or_generated(struct tnd_slice given, const char *made)
+{
+	return given.len ? given : tnd_slice_from_cstr(made);
+}
+
+static void write_via(struct sip_text *t, const struct request_args *a)
+{
+	const struct sip_request_spec *s = a->spec;
+	bool v6 = memchr(s->via_host.p, ':', s->via_host.len) != NULL;
+
+	sip_text_cstr(t, "Via: SIP/2.0/");
+	sip_text_slice(t, s->via_transport.len ? s->via_transport
+					       : TND_SLICE_LIT("UDP"));
+	sip_text_put(t, " ", 1);
+	sip_text_put(t, "[", v6);
+	sip_text_slice(t, s->via_host);
+	sip_text_put(t, "]", v6);
+	if (s->via_port) {
+		sip_text_put(t, ":", 1);
+		sip_text_uint(t, s->via_port);
+	}
+	sip_text_cstr(t, ";branch=");
+	sip_text_slice(t, or_generated(s->branch, a->branch));
+	sip_text_put(t, "\r\n", 2);
+}
+
+static void write_request(struct sip_text *t, const void *arg)
+{
+	const struct request_args *a = arg;
+	const struct sip_request_spec *s = a->spec;
+
+	sip_text_cstr(t, a->method);
+	sip_text_put(t, " ", 1);
+	sip_text_slice(t, s->ruri);
+	sip_text_cstr(t, " SIP/2.0\r\n");
+	write_via(t, a);
+	sip_text_cstr(t, "Max-Forwards: ");
+	sip_text_uint(t, s->max_forwards ? s->max_forwards : 70);
+	sip_text_cstr(t, "\r\nFrom: ");
+	sip_text_slice(t, s->from);
+	sip_text_cstr(t, ";tag=");
+	sip_text_slice(t, or_generated(s->from_tag, a->tag));
+	sip_text_put(t, "\r\n", 2);
+	put_header(t, TND_SLICE_LIT("To"), s->to);
+	put_header(t, TND_SLICE_LIT("Call-ID"),
+		   or_generated(s->call_id, a->call_id));
+	sip_text_cstr(t, "CSeq: ");
+	sip_text_uint(t, s->cseq);
+	sip_text_put(t, " ", 1);
+	sip_text_cstr(t, a->method);
+	sip_text_put(t, "\r\n", 2);
+	if (s->contact.len)
+		put_header(t, TND_SLICE_LIT("Contact"), s->contact);
+	for (const char *const *x = s->extra; x && *x; x++) {
+		sip_text_cstr(t, *x);
+		sip_text_put(t, "\r\n", 2);
+	}
+	if (s->body.len)
+		put_header(t, TND_SLICE_LIT("Content-Type"), s->content_type);
+	sip_text_cstr(t, "Content-Length: ");
+	sip_text_uint(t, (uint32_t)s->body.len);
+	sip_text_cstr(t, "\r\n\r\n");
+	sip_text_slice(t, s->body);
+}
+
+/* Refuses CR and LF in any piece: a spec must not smuggle in headers. */
+static bool spec_is_clean(const struct sip_request_spec *s)
+{
+	const struct tnd_slice parts[] = { s->ruri,     s->via_transport,
+					   s->via_host, s->branch,
+					   s->from,     s->from_tag,
+					   s->to,       s->call_id,
+					   s->contact,  s->content_type };
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if (memchr(parts[i].p ? parts[i].p : "", '\r', parts[i].len) ||
+		    memchr(parts[i].p ? parts[i].p : "", '\n', parts[i].len))
+			return false;
+	}
+	for (const char *const *x = s->extra; x && *x; x++) {
+		if (!reason_is_printable(*x))
+			return false;
+	}
+	return s->ruri.len && s->via_host.len && s->from.len && s->to.len &&
+	       (s->body.len == 0 || s->content_type.len);
+}
+
+/*
+ * Method = INVITEm / ... / extension-method, extension-method = token
+ * (RFC 3261 §25.1). Anything else could carry a request line and headers
+ * of its own, and the CSeq it is repeated in need not stop it: a second
+ * CSeq is never read.
+ */
+static bool method_is_token(const char *method)
+{
+	struct sip_scan s;
+
+	sip_scan_init(&s, tnd_slice_from_cstr(method));
+	return sip_scan_token(&s, NULL) && sip_scan_eof(&s);
+}
+
+int sip_msg_request_new(const struct sip_request_spec *spec,
+			struct sip_msg **out)
+{
+	struct request_args a = { .spec = spec };
+
+	*out = NULL;
+	a.method = spec->method == SIP_METHOD_UNKNOWN
+		       ? spec->method_name
+		       : sip_method_name(spec->method);
+	if (!a.method || !method_is_token(a.method) || !spec_is_clean(spec))
+		return EINVAL;
+	if (tnd_rand_branch(a.branch, sizeof(a.branch)) ||
+	    tnd_rand_token(a.tag, TND_RAND_TOKEN_CHARS) ||
+	    tnd_rand_token(a.call_id, TND_RAND_TOKEN_CHARS))
+		return EIO;
+	/* Strict: what we send must be what we would accept. */
+	return build_and_parse(write_request, &a, true, out);
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs every Debian package that building, testing and benchmarking
+# tandem need. Idempotent: when all are present it does nothing (not even
+# an apt-get update). Run as root on Debian 12.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake make gcc pkg-config git ca-certificates
+  libluajit-5.1-dev luajit libevent-dev libssl-dev libsrtp2-dev
+  # sanitizers and fuzzing (clang's runtimes ship separately)
+  clang libclang-rt-14-dev
+  # Lua tests and lint
+  lua-busted lua-check
+  # style check
+  clang-format
+  # parser benchmark: the libraries tandem is measured against
+  libosip2-dev libsofia-sip-ua-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: missing packages: ${missing[*]}; run this script as root" >&2
+  exit 1
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -75,24 +75,74 @@ static char lower(char c)
 	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
 }
 
-/* Length and first letter rule out nearly every entry before a compare. */
+/*
+ * Equality of a header name read from a message with a table name. Both
+ * are tokens, and within the token set OR-ing 0x20 folds exactly the
+ * letters' case, so one OR per byte replaces a case conversion.
+ */
+static bool name_eq(struct tnd_slice a, const char *b)
+{
+	for (size_t i = 0; i < a.len; i++) {
+		if ((a.p[i] | 0x20) != (b[i] | 0x20))
+			return false;
+	}
+	return true;
+}
+
+/* The first id whose name starts with each letter; 0 for none. */
+static const uint8_t letter_first[26] = {
+	['a' - 'a'] = SIP_HDR_ACCEPT,
+	['c' - 'a'] = SIP_HDR_CALL_ID,
+	['d' - 'a'] = SIP_HDR_DATE,
+	['e' - 'a'] = SIP_HDR_EVENT,
+	['f' - 'a'] = SIP_HDR_FROM,
+	['i' - 'a'] = SIP_HDR_IDENTITY,
+	['m' - 'a'] = SIP_HDR_MAX_FORWARDS,
+	['p' - 'a'] = SIP_HDR_PROXY_AUTHENTICATE,
+	['r' - 'a'] = SIP_HDR_RACK,
+	['s' - 'a'] = SIP_HDR_SERVER,
+	['t' - 'a'] = SIP_HDR_TIMESTAMP,
+	['u' - 'a'] = SIP_HDR_UNSUPPORTED,
+	['v' - 'a'] = SIP_HDR_VIA,
+	['w' - 'a'] = SIP_HDR_WARNING,
+};
+
+/* The ids whose names start with `letter`: [first, end) of the table. */
+static bool letter_range(char letter, int *first, int *end)
+{
+	if (letter < 'a' || letter > 'z' || !letter_first[letter - 'a'])
+		return false;
+	*first = letter_first[letter - 'a'];
+	*end = SIP_HDR_COUNT;
+	for (int l = letter - 'a' + 1; l < 26; l++) {
+		if (letter_first[l]) {
+			*end = letter_first[l];
+			break;
+		}
+	}
+	return true;
+}
+
+/*
+ * The ids are in alphabetical order of their names, so the first letter
+ * narrows a lookup to a few entries, and the length to one or two.
+ */
 enum sip_hdr_id sip_hdr_lookup(struct tnd_slice name)
 {
-	if (name.len == 0)
-		return SIP_HDR_OTHER;
-	char first = lower(name.p[0]);
+	int id, end;
+
 	if (name.len == 1) {
-		for (int id = 1; id < SIP_HDR_COUNT; id++) {
-			if (hdr_table[id].compact == first)
+		for (id = 1; id < SIP_HDR_COUNT; id++) {
+			if (hdr_table[id].compact == lower(name.p[0]))
 				return (enum sip_hdr_id)id;
 		}
 		return SIP_HDR_OTHER;
 	}
-	for (int id = 1; id < SIP_HDR_COUNT; id++) {
-		const char *n = hdr_table[id].name;
-
-		if (hdr_table[id].len == name.len && lower(n[0]) == first &&
-		    tnd_slice_caseeq(name, (struct tnd_slice){ n, name.len }))
+	if (name.len == 0 || !letter_range(lower(name.p[0]), &id, &end))
+		return SIP_HDR_OTHER;
+	for (; id < end; id++) {
+		if (hdr_table[id].len == name.len &&
+		    name_eq(name, hdr_table[id].name))
 			return (enum sip_hdr_id)id;
 	}
 	return SIP_HDR_OTHER;

@@ -16,7 +16,11 @@
 #include "tandem/sip_uri.h"
 #include "tandem/slice.h"
 
-/* Known headers. SIP_HDR_OTHER is any header not listed; keep it first. */
+/*
+ * Known headers. SIP_HDR_OTHER is any header not listed; keep it first,
+ * and keep the rest in case-insensitive alphabetical order of their names
+ * (the lookup relies on it).
+ */
 enum sip_hdr_id {
 	SIP_HDR_OTHER = 0,
 	SIP_HDR_ACCEPT,

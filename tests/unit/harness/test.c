@@ -27,6 +27,25 @@ bool test_slice_is(struct tnd_slice s, const char *expected)
 	return tnd_slice_eq(s, tnd_slice_from_cstr(expected));
 }
 
+int test_each_prefix(const char *const *texts, size_t ntexts,
+		     void (*fn)(struct tnd_slice text))
+{
+	for (size_t i = 0; i < ntexts; i++) {
+		size_t len = strlen(texts[i]);
+
+		for (size_t n = 1; n <= len; n++) {
+			char *copy = tnd_malloc(n);
+
+			if (!copy)
+				return ENOMEM;
+			memcpy(copy, texts[i], n);
+			fn((struct tnd_slice){ copy, n });
+			tnd_free(copy);
+		}
+	}
+	return 0;
+}
+
 char *test_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

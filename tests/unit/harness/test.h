@@ -49,6 +49,13 @@ int test_main(int argc, char **argv, const struct test_case *cases,
 void test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool test_slice_is(struct tnd_slice s, const char *expected);
+/*
+ * Calls fn on every non-empty prefix of each text, each copied into a heap
+ * block of exactly its length, so a read past a slice's end trips the
+ * sanitizers. Returns 0, or ENOMEM.
+ */
+int test_each_prefix(const char *const *texts, size_t ntexts,
+		     void (*fn)(struct tnd_slice text));
 /* Reads a whole file; returns a util/mem buffer the caller frees, or NULL. */
 char *test_read_file(const char *path, size_t *len);
 

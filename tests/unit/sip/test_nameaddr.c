@@ -822,18 +822,8 @@ static int test_parsers_never_read_past_value(void)
 		" 0068 ",
 	};
 
-	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-		size_t len = strlen(values[i]);
-
-		for (size_t n = 1; n <= len; n++) {
-			char *copy = tnd_malloc(n);
-
-			CHECK(copy != NULL);
-			memcpy(copy, values[i], n);
-			parse_all((struct tnd_slice){ copy, n });
-			tnd_free(copy);
-		}
-	}
+	CHECK_OK(test_each_prefix(values, sizeof(values) / sizeof(values[0]),
+				  parse_all));
 	return 0;
 }
 

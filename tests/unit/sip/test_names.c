@@ -198,18 +198,8 @@ static int test_scanner_never_reads_past_slice(void)
 		"1:2:3:4:5:6:192.0.2.1",
 	};
 
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		size_t len = strlen(texts[i]);
-
-		for (size_t n = 1; n <= len; n++) {
-			char *copy = tnd_malloc(n);
-
-			CHECK(copy != NULL);
-			memcpy(copy, texts[i], n);
-			scan_all((struct tnd_slice){ copy, n });
-			tnd_free(copy);
-		}
-	}
+	CHECK_OK(test_each_prefix(texts, sizeof(texts) / sizeof(texts[0]),
+				  scan_all));
 	return 0;
 }
 

@@ -533,6 +533,14 @@ static int test_via_parse_resets_output(void)
  * Every prefix of each value, in a heap block of exactly its length, so
  * that a read past the slice trips the address sanitizer.
  */
+static void parse_prefix(struct tnd_slice text)
+{
+	struct sip_via via;
+	struct sip_parse_error err;
+
+	(void)sip_via_parse(text, &via, &err);
+}
+
 static int test_via_never_reads_past_value(void)
 {
 	static const char *const values[] = {
@@ -541,23 +549,12 @@ static int test_via_never_reads_past_value(void)
 		"SIP/2.0/UDP h;received=2001:db8:::192.0.2.1;rport;ttl=1",
 		"SIP/2.0/UDP h:5060;x=\"a\\\";b\";maddr=m",
 	};
+	size_t n = sizeof(values) / sizeof(values[0]);
 	struct sip_via via;
-	struct sip_parse_error err;
 
-	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-		size_t len = strlen(values[i]);
-
-		for (size_t n = 1; n <= len; n++) {
-			char *copy = tnd_malloc(n);
-
-			CHECK(copy != NULL);
-			memcpy(copy, values[i], n);
-			(void)sip_via_parse((struct tnd_slice){ copy, n }, &via,
-					    &err);
-			tnd_free(copy);
-		}
-		CHECK_INT(sip_via_parse(S(values[i]), &via, &err), 0);
-	}
+	CHECK_OK(test_each_prefix(values, n, parse_prefix));
+	for (size_t i = 0; i < n; i++)
+		CHECK_INT(sip_via_parse(S(values[i]), &via, NULL), 0);
 	return 0;
 }
 

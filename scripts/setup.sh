@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   # build
-  cmake make gcc pkg-config git ca-certificates
+  build-essential cmake pkg-config
   libluajit-5.1-dev luajit libevent-dev libssl-dev libsrtp2-dev
   # sanitizers and fuzzing (clang's runtimes ship separately)
   clang libclang-rt-14-dev

@@ -119,6 +119,52 @@ int sip_msg_response_new(const struct sip_msg *req, uint16_t status,
 	return build_and_parse(write_response, &a, false, out);
 }
 
+struct ack_args {
+	const struct sip_msg *invite;
+	const struct sip_msg *res;
+};
+
+static void write_ack(struct sip_text *t, const void *arg)
+{
+	const struct ack_args *a = arg;
+	const struct sip_msg *inv = a->invite;
+	const struct sip_hdr *via = sip_msg_hdr(inv, SIP_HDR_VIA);
+	const struct sip_hdr *to = sip_msg_hdr(a->res, SIP_HDR_TO);
+	struct tnd_slice top;
+	size_t pos = 0;
+
+	sip_text_cstr(t, "ACK ");
+	sip_text_slice(t, inv->ruri_text);
+	sip_text_cstr(t, " SIP/2.0\r\n");
+	/* Only the top Via value, which carries the INVITE's branch. */
+	sip_value_next(via->value, &pos, &top);
+	put_header(t, TND_SLICE_LIT("Via"), top);
+	for (size_t i = 0; i < inv->nhdrs; i++) {
+		const struct sip_hdr *h = &inv->hdrs[i];
+
+		if (h->id == SIP_HDR_ROUTE || h->id == SIP_HDR_FROM ||
+		    h->id == SIP_HDR_CALL_ID || h->id == SIP_HDR_MAX_FORWARDS)
+			put_header(t, h->name, h->value);
+	}
+	put_header(t, TND_SLICE_LIT("To"), to->value);
+	sip_text_cstr(t, "CSeq: ");
+	sip_text_uint(t, inv->cseq.number);
+	sip_text_cstr(t, " ACK\r\nContent-Length: 0\r\n\r\n");
+}
+
+int sip_msg_ack_new(const struct sip_msg *invite, const struct sip_msg *res,
+		    struct sip_msg **out)
+{
+	struct ack_args a = { invite, res };
+
+	*out = NULL;
+	if (!invite->is_request || invite->method != SIP_METHOD_INVITE ||
+	    res->is_request || !invite->has_via || !invite->has_cseq ||
+	    !res->has_to)
+		return EINVAL;
+	return build_and_parse(write_ack, &a, true, out);
+}
+
 struct request_args {
 	const struct sip_request_spec *spec;
 	const char *method;

@@ -182,6 +182,15 @@ int sip_msg_response_new(const struct sip_msg *req, uint16_t status,
 			 const char *reason, struct tnd_slice to_tag,
 			 struct sip_msg **out);
 
+/*
+ * The ACK an INVITE client transaction sends for a non-2xx final response
+ * (RFC 3261 §17.1.1.3): the INVITE's Request-URI, top Via, Route headers,
+ * From, Call-ID and CSeq number, the response's To. Returns 0, EINVAL or
+ * ENOMEM.
+ */
+int sip_msg_ack_new(const struct sip_msg *invite, const struct sip_msg *res,
+		    struct sip_msg **out);
+
 /* A request from scratch (RFC 3261 §8.1.1); `extra` headers are
  * "Name: value" lines in order, NULL-terminated, may be NULL. */
 struct sip_request_spec {

@@ -587,6 +587,73 @@ static int test_request_new_refuses_incomplete_spec(void)
 
 /* ---- reason phrases ------------------------------------------------------ */
 
+/* ---- the ACK of a non-2xx final ------------------------------------------ */
+
+#define ROUTED_INVITE                                                   \
+	"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"                 \
+	"Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnash," \
+	" SIP/2.0/UDP p1.example.com;branch=z9hG4bKp1\r\n"              \
+	"Max-Forwards: 70\r\n"                                          \
+	"Route: <sip:p1.example.com;lr>\r\n"                            \
+	"Route: <sip:p2.example.com;lr>\r\n"                            \
+	"To: Bob <sip:bob@biloxi.example.com>\r\n"                      \
+	"From: Alice <sip:alice@atlanta.example.com>;tag=88sja8x\r\n"   \
+	"Call-ID: 987asjd97y7atg\r\n"                                   \
+	"CSeq: 986759 INVITE\r\n"                                       \
+	"Content-Length: 0\r\n\r\n"
+
+/* RFC 3261 §17.1.1.3: URI, top Via, Routes, From, Call-ID, CSeq; To. */
+static int test_ack_for_non_2xx_copies_what_the_rfc_names(void)
+{
+	struct sip_msg *inv, *res, *ack;
+	const struct sip_hdr *route;
+
+	PARSE(ROUTED_INVITE, inv);
+	BUILD(inv, sip_msg_response_new(inv, 486, NULL, S("314"), &res));
+	if (sip_msg_ack_new(inv, res, &ack) == ENOMEM) {
+		sip_msg_free(res);
+		sip_msg_free(inv);
+		return ENOMEM;
+	}
+	CHECK(ack != NULL);
+	CHECK(ack->method == SIP_METHOD_ACK);
+	CHECK_STR(ack->ruri_text, "sip:bob@biloxi.example.com");
+	CHECK_INT(sip_msg_hdr_count(ack, SIP_HDR_VIA), 1);
+	CHECK_STR(sip_msg_hdr(ack, SIP_HDR_VIA)->value,
+		  "SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnash");
+	route = sip_msg_hdr(ack, SIP_HDR_ROUTE);
+	CHECK(route != NULL);
+	CHECK_STR(route->value, "<sip:p1.example.com;lr>");
+	route = sip_msg_hdr_next(ack, route);
+	CHECK(route != NULL);
+	CHECK_STR(route->value, "<sip:p2.example.com;lr>");
+	CHECK_STR(ack->from.tag, "88sja8x");
+	CHECK_STR(ack->to.tag, "314");
+	CHECK_STR(ack->call_id, "987asjd97y7atg");
+	CHECK_INT(ack->cseq.number, 986759);
+	CHECK_STR(ack->cseq.method_name, "ACK");
+	CHECK_INT(ack->body.len, 0);
+	sip_msg_free(ack);
+	sip_msg_free(res);
+	sip_msg_free(inv);
+	return 0;
+}
+
+static int test_ack_refused_for_other_methods(void)
+{
+	struct sip_msg *req, *res, *ack = NULL;
+
+	PARSE(REQUEST, req);
+	BUILD(req, sip_msg_response_new(req, 486, NULL, S("1"), &res));
+	/* A response is no INVITE, and the INVITE is no response. */
+	CHECK_INT(sip_msg_ack_new(res, res, &ack), EINVAL);
+	CHECK_INT(sip_msg_ack_new(req, req, &ack), EINVAL);
+	CHECK(ack == NULL);
+	sip_msg_free(res);
+	sip_msg_free(req);
+	return 0;
+}
+
 static int test_reason_phrase_table(void)
 {
 	CHECK_STR(S(sip_reason_phrase(100)), "Trying");
@@ -620,6 +687,8 @@ static const struct test_case cases[] = {
 	TEST_OOM(test_request_new_unknown_method_name),
 	TEST(test_request_new_refuses_injection),
 	TEST(test_request_new_refuses_incomplete_spec),
+	TEST_OOM(test_ack_for_non_2xx_copies_what_the_rfc_names),
+	TEST(test_ack_refused_for_other_methods),
 	TEST(test_reason_phrase_table),
 };
 

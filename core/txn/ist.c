@@ -22,9 +22,9 @@ static void on_trying(struct tnd_timer *timer, void *arg)
 	(void)timer;
 	if (t->out_status || t->state != TXN_PROCEEDING)
 		return;
+	/* Without memory there is no 100 this time; the answer still comes. */
 	if (sip_msg_response_new(t->req, 100, NULL, TND_SLICE_NULL, &trying))
-		return; /* no memory: no 100 this time; the answer still comes
-			 */
+		return;
 	rc = txn_store_msg(t, trying);
 	sip_msg_free(trying);
 	if (rc)

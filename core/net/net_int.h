@@ -1,0 +1,177 @@
+/*
+ * Private to core/net: the net, its listeners and connections, and the
+ * functions its files share. One file per job: addr.c (addresses and
+ * listen specs), listen.c (sockets), udp.c, tcp.c (accept, connect,
+ * send), conn.c (a connection's life), conn_read.c (stream framing),
+ * conn_table.c (finding connections), receive.c (parse and hand up),
+ * via_rport.c (RFC 3581 and §18.2.2), loop_timers.c (the timer event).
+ */
+#ifndef TANDEM_NET_INT_H
+#define TANDEM_NET_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+#include <event2/event_struct.h>
+
+#include "tandem/net.h"
+
+struct bufferevent;
+struct evconnlistener;
+
+/* Datagrams read per readable event, so one busy socket cannot starve. */
+#define NET_UDP_BURST 64
+/* How long accepting pauses after accept() failed (EMFILE and such). */
+#define NET_ACCEPT_RETRY_MS 100
+/* RFC 3261 §18.2.2 / §19.1.2: the port when sent-by names none. */
+#define NET_SIP_PORT 5060
+
+struct net_listener {
+	struct net *net;
+	uint32_t id;
+	enum net_transport transport;
+	struct sockaddr_storage addr; /* bound, port 0 resolved */
+	socklen_t addrlen;
+	evutil_socket_t fd;         /* UDP; a TCP socket belongs to `lev` */
+	struct event ev;            /* UDP: readable */
+	struct evconnlistener *lev; /* TCP */
+	struct tnd_timer retry;     /* TCP: accept paused after an error */
+};
+
+enum net_conn_state {
+	NET_CONN_CONNECTING, /* outgoing, connect() pending */
+	NET_CONN_OPEN,
+};
+
+/* Why a connection closes: what is counted and what is reported. */
+enum net_close_why {
+	NET_CLOSE_SHUTDOWN, /* net_free: nothing counted or reported */
+	NET_CLOSE_REMOTE,
+	NET_CLOSE_IDLE,
+	NET_CLOSE_CONNECT_FAILED,
+	NET_CLOSE_ERROR,
+	NET_CLOSE_FRAMING,
+	NET_CLOSE_OVERFLOW,
+};
+
+struct net_conn {
+	struct net *net;
+	uint64_t id;
+	enum net_conn_state state;
+	struct net_peer peer; /* remote address; conn = id */
+	struct bufferevent *bev;
+	struct sip_frame_state frame;
+	size_t in_counted;      /* input bytes already added to bytes_in */
+	struct tnd_timer timer; /* connect timeout, then idle timeout */
+	/* conn_table.c chains. */
+	struct net_conn *next_by_id;
+	struct net_conn *next_by_addr;
+};
+
+/* Two chained hash indexes over the live connections: id and address. */
+struct net_conn_table {
+	struct net_conn **by_id;
+	struct net_conn **by_addr;
+	size_t nbuckets; /* a power of two */
+	size_t count;
+	uint64_t seed; /* keys the address hash: peers choose addresses */
+};
+
+struct net {
+	struct event_base *base;
+	struct tnd_timers *timers;
+	struct net_config cfg;
+	net_receive_fn on_receive;
+	void *receive_arg;
+	net_error_fn on_error;
+	void *error_arg;
+	struct net_listener **listeners; /* index id - 1 */
+	size_t nlisteners;
+	size_t listeners_cap;
+	struct net_conn_table conns;
+	uint64_t last_conn_id; /* ids count up from 1, never reused */
+	char *dgram;           /* limits.max_message + 1 bytes */
+	struct event timer_ev;
+	struct net_stats stats;
+};
+
+/* addr.c */
+int net_spec_parse(const char *spec, enum net_transport *transport,
+		   struct sockaddr_storage *addr, socklen_t *len);
+socklen_t net_addr_len(const struct sockaddr_storage *addr);
+bool net_addr_eq(const struct sockaddr_storage *a,
+		 const struct sockaddr_storage *b);
+uint64_t net_addr_hash(const struct sockaddr_storage *addr, uint64_t seed);
+uint16_t net_addr_port(const struct sockaddr_storage *addr);
+void net_addr_set_port(struct sockaddr_storage *addr, uint16_t port);
+/* The IP as text (IPv6 without brackets) into buf[size]; "" if none. */
+void net_addr_ip_print(const struct sockaddr_storage *addr, char *buf,
+		       size_t size);
+/* True when `host` is an IP literal naming the same IP as `addr`. */
+bool net_addr_ip_is(const struct sockaddr_storage *addr, struct tnd_slice host);
+
+/* listen.c */
+/* A non-blocking socket of `type` bound to l->addr, which then holds the
+ * bound address. Returns 0 or the errno of socket/setsockopt/bind. */
+int net_listener_bind(struct net_listener *l, int type, evutil_socket_t *fd);
+struct net_listener *net_listener_find(const struct net *net, uint32_t id);
+struct net_listener *net_listener_udp_for(const struct net *net, int family);
+void net_listeners_free(struct net *net);
+
+/* udp.c */
+int net_udp_open(struct net_listener *l);
+void net_udp_close(struct net_listener *l);
+int net_udp_send(struct net *net, const struct net_peer *to, const char *data,
+		 size_t len);
+
+/* tcp.c */
+int net_tcp_open(struct net_listener *l);
+void net_tcp_close(struct net_listener *l);
+int net_tcp_send(struct net *net, const struct net_peer *to, const char *data,
+		 size_t len);
+
+/* conn.c */
+/* Takes fd (an open socket, or one connecting), closing it on failure.
+ * Returns 0 or ENOMEM. */
+int net_conn_new(struct net *net, evutil_socket_t fd,
+		 const struct net_peer *peer, enum net_conn_state state,
+		 struct net_conn **out);
+void net_conn_close(struct net_conn *conn, enum net_close_why why, int err);
+/* Queues bytes, within max_conn_buffer. Returns 0 or ENOBUFS. */
+int net_conn_write(struct net_conn *conn, const char *data, size_t len);
+void net_conn_touch(struct net_conn *conn);
+
+/* conn_read.c: the bufferevent read callback. */
+void net_conn_on_read(struct bufferevent *bev, void *arg);
+
+/* conn_table.c */
+/* Allocates the first buckets. Returns 0 or ENOMEM. */
+int net_conn_table_init(struct net_conn_table *t, uint64_t seed);
+void net_conn_table_free(struct net_conn_table *t);
+/* Never fails: when growing fails, the chains just get longer. */
+void net_conn_table_insert(struct net_conn_table *t, struct net_conn *conn);
+void net_conn_table_remove(struct net_conn_table *t, struct net_conn *conn);
+struct net_conn *net_conn_table_find(const struct net_conn_table *t,
+				     uint64_t id);
+struct net_conn *net_conn_table_find_addr(const struct net_conn_table *t,
+					  enum net_transport transport,
+					  const struct sockaddr_storage *addr);
+/* Any live connection, or NULL: for closing them all. */
+struct net_conn *net_conn_table_any(const struct net_conn_table *t);
+
+/* loop_timers.c: the timer event's callback (net_timers_kick arms it). */
+void net_loop_timers_on_event(evutil_socket_t fd, short what, void *arg);
+
+/* receive.c: one datagram or stream frame from `source`. */
+void net_receive(struct net *net, const char *data, size_t len,
+		 const struct net_peer *source);
+
+/* via_rport.c */
+int net_via_stamp(struct sip_msg *req, const struct net_peer *source);
+void net_via_reply_peer(const struct sip_msg *req,
+			const struct net_peer *source, struct net_peer *out);
+
+#endif

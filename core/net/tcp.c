@@ -1,0 +1,150 @@
+/*
+ * TCP: listening sockets (a libevent evconnlistener each, owned by the
+ * listener), accepting within max_connections, and sending: on a given
+ * connection, on an open one to the same address, or on a new outgoing
+ * one (RFC 3261 §18.1.1, §18.2.2). Connections themselves are conn.c's.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/listener.h>
+
+#include "net_int.h"
+
+static void tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd,
+			  struct sockaddr *sa, int salen, void *arg)
+{
+	struct net_listener *l = arg;
+	struct net *net = l->net;
+	struct net_peer peer = { .transport = NET_TCP, .listener = l->id };
+	struct net_conn *conn;
+
+	(void)lev;
+	if (net->conns.count >= net->cfg.max_connections ||
+	    (size_t)salen > sizeof(peer.addr)) {
+		/* Refused at once: the cap is what bounds our sockets. */
+		evutil_closesocket(fd);
+		net->stats.conns_refused++;
+		net_timers_kick(net);
+		return;
+	}
+	memcpy(&peer.addr, sa, (size_t)salen);
+	peer.addrlen = (socklen_t)salen;
+	if (net_conn_new(net, fd, &peer, NET_CONN_OPEN, &conn) == 0)
+		net->stats.conns_accepted++;
+	else
+		net->stats.conns_refused++;
+	net_timers_kick(net);
+}
+
+static void tcp_on_accept_retry(struct tnd_timer *timer, void *arg)
+{
+	struct net_listener *l = arg;
+
+	(void)timer;
+	evconnlistener_enable(l->lev);
+}
+
+/*
+ * accept failed (EMFILE, ENFILE, ENOBUFS): the pending connection stays
+ * in the backlog and the socket stays readable, so pause the listener
+ * for a moment instead of spinning on it.
+ */
+static void tcp_on_accept_error(struct evconnlistener *lev, void *arg)
+{
+	struct net_listener *l = arg;
+
+	evconnlistener_disable(lev);
+	tnd_timer_start(l->net->timers, &l->retry, NET_ACCEPT_RETRY_MS,
+			tcp_on_accept_retry, l);
+	net_timers_kick(l->net);
+}
+
+int net_tcp_open(struct net_listener *l)
+{
+	evutil_socket_t fd;
+	int rc;
+
+	if ((rc = net_listener_bind(l, SOCK_STREAM, &fd)))
+		return rc;
+	if (listen(fd, SOMAXCONN)) {
+		rc = errno;
+		close(fd);
+		return rc;
+	}
+	l->lev = evconnlistener_new(
+	    l->net->base, tcp_on_accept, l,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	if (!l->lev) {
+		close(fd);
+		return ENOMEM;
+	}
+	evconnlistener_set_error_cb(l->lev, tcp_on_accept_error);
+	return 0;
+}
+
+void net_tcp_close(struct net_listener *l)
+{
+	tnd_timer_cancel(l->net->timers, &l->retry);
+	if (l->lev)
+		evconnlistener_free(l->lev);
+	l->lev = NULL;
+}
+
+/*
+ * Starts a connection to to->addr. The socket is ours to connect, so an
+ * error known at once is returned here, never through a callback from
+ * inside net_send; the bufferevent then waits for the outcome.
+ */
+static int tcp_connect(struct net *net, const struct net_peer *to,
+		       struct net_conn **out)
+{
+	struct net_peer peer = { .transport = NET_TCP, .addr = to->addr };
+	socklen_t alen = net_addr_len(&to->addr);
+	enum net_conn_state state = NET_CONN_OPEN;
+	int fd, rc;
+
+	if (alen == 0)
+		return EAFNOSUPPORT;
+	if (net->conns.count >= net->cfg.max_connections)
+		return EMFILE;
+	fd = socket(to->addr.ss_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	if (connect(fd, (const struct sockaddr *)&to->addr, alen)) {
+		if (errno != EINPROGRESS) {
+			rc = errno;
+			close(fd);
+			return rc;
+		}
+		state = NET_CONN_CONNECTING;
+	}
+	if ((rc = net_conn_new(net, fd, &peer, state, out)))
+		return rc;
+	if (state == NET_CONN_OPEN)
+		net->stats.conns_connected++;
+	return 0;
+}
+
+int net_tcp_send(struct net *net, const struct net_peer *to, const char *data,
+		 size_t len)
+{
+	struct net_conn *conn;
+	int rc;
+
+	if (to->conn) {
+		conn = net_conn_table_find(&net->conns, to->conn);
+		if (!conn || conn->peer.transport != NET_TCP)
+			return ENOTCONN;
+	} else if (!(conn = net_conn_table_find_addr(&net->conns, NET_TCP,
+						     &to->addr))) {
+		/* A message that cannot fit must not open a connection. */
+		if (len > net->cfg.max_conn_buffer)
+			return ENOBUFS;
+		if ((rc = tcp_connect(net, to, &conn)))
+			return rc;
+	}
+	return net_conn_write(conn, data, len);
+}

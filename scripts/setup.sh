@@ -14,6 +14,8 @@ packages=(
   lua-busted lua-check
   # style check
   clang-format
+  # end-to-end calls: SIPp as caller and callee
+  sip-tester
   # parser benchmark: the libraries tandem is measured against
   libosip2-dev libsofia-sip-ua-dev
 )

@@ -1,0 +1,121 @@
+/*
+ * Command-line parsing for the tandem command.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+void app_options_usage(FILE *to)
+{
+	fprintf(
+	    to,
+	    "usage: tandem [options]\n"
+	    "  --listen PROTO:ADDR:PORT  listen (udp, tcp); repeatable, e.g.\n"
+	    "                            udp:127.0.0.1:5060, tcp:[::1]:5060\n"
+	    "  --t1 MS, --t2 MS, --t4 MS RFC 3261 timer bases (500, 4000, "
+	    "5000)\n"
+	    "  --log-level LEVEL         error, warn, info (default), debug\n"
+	    "  --parse FILE|-            show how a SIP message parses, exit\n"
+	    "  --version, --help\n");
+}
+
+static int parse_ms(const char *name, const char *text, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || *end || end == text || v == 0 || v > 600000) {
+		fprintf(stderr,
+			"tandem: --%s wants milliseconds (1..600000), "
+			"not \"%s\"\n",
+			name, text);
+		return EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_level(const char *text, enum tnd_log_level *out)
+{
+	static const char *const names[] = { "error", "warn", "info", "debug" };
+
+	for (int i = 0; i < 4; i++) {
+		if (strcmp(text, names[i]) == 0) {
+			*out = (enum tnd_log_level)i;
+			return 0;
+		}
+	}
+	fprintf(stderr, "tandem: unknown log level \"%s\"\n", text);
+	return EINVAL;
+}
+
+static int add_listen(struct app_options *opts, const char *spec)
+{
+	if (opts->nlisten == APP_MAX_LISTEN) {
+		fprintf(stderr, "tandem: at most %d --listen\n",
+			APP_MAX_LISTEN);
+		return EINVAL;
+	}
+	opts->listen[opts->nlisten++] = spec;
+	return 0;
+}
+
+static int take_option(struct app_options *opts, int c, const char *arg)
+{
+	switch (c) {
+	case 'V': opts->mode = APP_VERSION; return 0;
+	case 'h': opts->mode = APP_HELP; return 0;
+	case 'p':
+		opts->mode = APP_PARSE;
+		opts->parse_path = arg;
+		return 0;
+	case 'l': return add_listen(opts, arg);
+	case '1': return parse_ms("t1", arg, &opts->txn.t1_ms);
+	case '2': return parse_ms("t2", arg, &opts->txn.t2_ms);
+	case '4': return parse_ms("t4", arg, &opts->txn.t4_ms);
+	case 'L': return parse_level(arg, &opts->log_level);
+	default: app_options_usage(stderr); return EINVAL;
+	}
+}
+
+int app_options_parse(int argc, char **argv, struct app_options *opts)
+{
+	static const struct option longopts[] = {
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "parse", required_argument, NULL, 'p' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "t1", required_argument, NULL, '1' },
+		{ "t2", required_argument, NULL, '2' },
+		{ "t4", required_argument, NULL, '4' },
+		{ "log-level", required_argument, NULL, 'L' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+
+	*opts = (struct app_options){ .mode = APP_RUN,
+				      .txn = txn_config_default,
+				      .log_level = TND_LOG_INFO };
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if ((rc = take_option(opts, c, optarg)))
+			return rc;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tandem: unexpected argument \"%s\"\n",
+			argv[optind]);
+		return EINVAL;
+	}
+	if (opts->txn.t2_ms < opts->txn.t1_ms) {
+		fprintf(stderr, "tandem: T2 must not be below T1\n");
+		return EINVAL;
+	}
+	if (opts->mode == APP_RUN && opts->nlisten == 0)
+		add_listen(opts, "udp:127.0.0.1:5060");
+	return 0;
+}

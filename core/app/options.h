@@ -1,0 +1,30 @@
+/*
+ * The command line: what tandem was asked to do and with which settings.
+ */
+#ifndef TANDEM_APP_OPTIONS_H
+#define TANDEM_APP_OPTIONS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tandem/log.h"
+#include "tandem/txn.h"
+
+#define APP_MAX_LISTEN 32
+
+enum app_mode { APP_RUN, APP_VERSION, APP_HELP, APP_PARSE };
+
+struct app_options {
+	enum app_mode mode;
+	const char *parse_path;
+	const char *listen[APP_MAX_LISTEN]; /* "udp:127.0.0.1:5060", ... */
+	size_t nlisten;
+	struct txn_config txn;
+	enum tnd_log_level log_level;
+};
+
+/* Fills `opts` from argv; 0, or EINVAL after printing why to stderr. */
+int app_options_parse(int argc, char **argv, struct app_options *opts);
+void app_options_usage(FILE *to);
+
+#endif

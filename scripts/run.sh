@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Sets up, builds and starts tandem. Until the B2BUA layers exist, tandem
-# reports its version and shows how it parses a SIP message (the example
-# INVITE, or the file given as the first argument).
+# Sets up, builds and starts tandem in the foreground on 127.0.0.1:5060
+# (UDP and TCP), logging to stderr; Ctrl-C stops it. Until the B2BUA and
+# its scripts exist, tandem answers OPTIONS and refuses calls with
+# 480 No Script Loaded. Arguments are passed to tandem, e.g.
+#   bash scripts/run.sh --listen udp:0.0.0.0:5060 --log-level debug
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,4 +15,7 @@ cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DTANDEM_TESTS=OFF \
 cmake --build build/release -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
 
 build/release/core/app/tandem --version
-exec build/release/core/app/tandem --parse "${1:-examples/messages/invite.sip}"
+if [ $# -eq 0 ]; then
+  set -- --listen udp:127.0.0.1:5060 --listen tcp:127.0.0.1:5060
+fi
+exec build/release/core/app/tandem "$@"

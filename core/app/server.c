@@ -39,6 +39,14 @@ static void receive(void *arg, struct sip_msg *msg_take,
 	txn_layer_receive(s->txn, msg_take, from);
 }
 
+/* A connection failed or closed with data queued: its transactions end. */
+static void on_net_error(void *arg, const struct net_peer *to, int err)
+{
+	struct server *s = arg;
+
+	txn_layer_transport_error(s->txn, to, err);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct server *s = arg;
@@ -80,6 +88,7 @@ static int server_start(struct server *s, const struct app_options *opts)
 	if ((rc = txn_layer_new(&opts->txn, &s->timers, io, tu, &s->txn)))
 		return rc;
 	s->responder.layer = s->txn;
+	net_set_error_fn(s->net, on_net_error, s);
 	s->sigint = evsignal_new(s->base, SIGINT, on_signal, s);
 	s->sigterm = evsignal_new(s->base, SIGTERM, on_signal, s);
 	if (!s->sigint || !s->sigterm || event_add(s->sigint, NULL) ||

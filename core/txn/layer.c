@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include "tandem/log.h"
 #include "tandem/mem.h"
@@ -217,4 +218,56 @@ struct txn *txn_layer_find_invite(struct txn_layer *layer,
 				  const struct sip_msg *cancel)
 {
 	return txn_table_match_cancel(layer, cancel);
+}
+
+/* Same transport and remote address (the port included). */
+static bool same_peer(const struct net_peer *a, const struct net_peer *b)
+{
+	const struct sockaddr *x = (const struct sockaddr *)&a->addr;
+	const struct sockaddr *y = (const struct sockaddr *)&b->addr;
+
+	if (a->transport != b->transport || x->sa_family != y->sa_family)
+		return false;
+	if (x->sa_family == AF_INET) {
+		const struct sockaddr_in *p = (const void *)x,
+					 *q = (const void *)y;
+
+		return p->sin_port == q->sin_port &&
+		       p->sin_addr.s_addr == q->sin_addr.s_addr;
+	}
+	if (x->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *p = (const void *)x,
+					  *q = (const void *)y;
+
+		return p->sin6_port == q->sin6_port &&
+		       memcmp(&p->sin6_addr, &q->sin6_addr, 16) == 0;
+	}
+	return false;
+}
+
+static struct txn *first_sent_to(struct txn *t, const struct net_peer *to)
+{
+	for (; t; t = t->hnext) {
+		if (same_peer(&t->peer, to) &&
+		    (!to->conn || !t->peer.conn || t->peer.conn == to->conn))
+			return t;
+	}
+	return NULL;
+}
+
+void txn_layer_transport_error(struct txn_layer *layer,
+			       const struct net_peer *to, int error)
+{
+	struct txn_table *table = &layer->clients;
+
+	for (size_t i = 0; i < table->nbuckets; i++) {
+		struct txn *t;
+
+		/* Ending one unlinks it, so each search starts over. */
+		while ((t = first_sent_to(table->buckets[i], to))) {
+			txn_hold(t);
+			txn_fail(t, error);
+			txn_release(t);
+		}
+	}
 }

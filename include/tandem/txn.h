@@ -118,6 +118,16 @@ int txn_server_respond(struct txn *st, struct sip_msg *res_take);
 int txn_layer_send(struct txn_layer *layer, const struct sip_msg *msg,
 		   const struct net_peer *to);
 
+/*
+ * The network lost something sent to `to` (a connection that failed or
+ * closed with data queued): every client transaction whose next hop is
+ * that address over that transport ends with TXN_EV_TRANSPORT_ERROR
+ * (RFC 3261 §17.1.4), so the TU can try the next target at once instead
+ * of waiting for Timer B or F. O(live client transactions): rare events.
+ */
+void txn_layer_transport_error(struct txn_layer *layer,
+			       const struct net_peer *to, int error);
+
 /* The INVITE server transaction a CANCEL refers to (RFC 3261 §9.2). */
 struct txn *txn_layer_find_invite(struct txn_layer *layer,
 				  const struct sip_msg *cancel);

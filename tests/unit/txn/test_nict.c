@@ -274,6 +274,27 @@ TXN_CASE(test_nict_initial_send_failure_returns_errno)
 	return 0;
 }
 
+/* RFC 3261 §17.1.4: a connection that failed takes its transactions. */
+TXN_CASE(test_nict_network_error_ends_transactions_to_that_peer)
+{
+	struct net_peer to = fake_peer_uas(NET_TCP);
+	struct net_peer other = fake_peer(NET_TCP, FAKE_UAS_PORT + 1);
+	struct txn *ct, *kept;
+
+	CHECK_INT(start_nict(e, NET_TCP, &ct), 0);
+	CHECK_INT(fake_start(e, &other, &e->ev, &kept, OPTIONS_VIA("TCP")), 0);
+	fake_until(e, 50);
+	txn_layer_transport_error(e->layer, &to, ECONNREFUSED);
+	CHECK_EVENTS(&e->ev, "error@50 terminated@50");
+	CHECK_INT(fake_live(e, TXN_NICT), 1);
+	CHECK_STATE(kept, "Trying");
+	/* The same address over another transport is another peer. */
+	other.transport = NET_UDP;
+	txn_layer_transport_error(e->layer, &other, ECONNREFUSED);
+	CHECK_INT(fake_live(e, TXN_NICT), 1);
+	return 0;
+}
+
 TXN_CASE(test_nict_retransmission_failure_is_transport_error)
 {
 	struct txn *ct;
@@ -334,6 +355,7 @@ static const struct test_case cases[] = {
 	TEST(test_nict_tcp_no_retransmissions_timer_f),
 	TEST(test_nict_tcp_timer_k_zero),
 	TEST(test_nict_initial_send_failure_returns_errno),
+	TEST(test_nict_network_error_ends_transactions_to_that_peer),
 	TEST(test_nict_retransmission_failure_is_transport_error),
 	TEST(test_nict_start_refuses_ack_and_bad_branch),
 };

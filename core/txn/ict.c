@@ -47,7 +47,6 @@ int txn_ict_start(struct txn *t)
 {
 	int rc;
 
-	txn_set_state(t, TXN_CALLING);
 	if ((rc = txn_send_msg(t, t->req)))
 		return rc;
 	if (!t->reliable)

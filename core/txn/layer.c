@@ -112,7 +112,6 @@ static void new_server(struct txn_layer *layer, struct sip_msg *req_take,
 		sip_msg_free(req_take);
 		return; /* no memory: the peer retransmits */
 	}
-	txn_set_state(st, kind == TXN_IST ? TXN_PROCEEDING : TXN_TRYING);
 	txn_table_add_server(layer, st);
 	txn_hold(st);
 	if (kind == TXN_IST)

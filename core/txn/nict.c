@@ -43,7 +43,6 @@ int txn_nict_start(struct txn *t)
 {
 	int rc;
 
-	txn_set_state(t, TXN_TRYING);
 	if ((rc = txn_send_msg(t, t->req)))
 		return rc;
 	if (!t->reliable)

@@ -24,8 +24,15 @@ struct txn *txn_new(struct txn_layer *layer, enum txn_kind kind,
 
 	if (!t)
 		return NULL;
+	tnd_log_debug("txn %p: new %s for %.*s", (void *)t,
+		      kind == TXN_ICT || kind == TXN_NICT ? "client" : "server",
+		      TND_SLICE_FMT(req_take->method_name));
 	t->layer = layer;
 	t->kind = kind;
+	/* Each machine's first state: where RFC 3261 §17 starts it. */
+	t->state = kind == TXN_ICT   ? TXN_CALLING
+		   : kind == TXN_IST ? TXN_PROCEEDING
+				     : TXN_TRYING;
 	t->req = req_take;
 	t->peer = *peer;
 	t->reliable = net_transport_reliable(peer->transport);

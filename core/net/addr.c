@@ -1,9 +1,9 @@
 /*
  * Socket addresses as the net uses them: parsing a listen spec
- * ("udp:127.0.0.1:5060", "tcp:[::1]:0"), comparing and hashing remote
- * addresses for the connection index, ports, and the IP as text for
- * Via received (RFC 3261 §18.2.1). IPv4 and IPv6; numeric only, since
- * names are the resolver's job (RFC 3263, later).
+ * ("udp:127.0.0.1:5060", "tcp:[::1]:0", "tls:127.0.0.1:5061"),
+ * comparing and hashing remote addresses for the connection index,
+ * ports, and the IP as text for Via received (RFC 3261 §18.2.1). IPv4 and IPv6;
+ * numeric only, since names are the resolver's job (RFC 3263, later).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,7 +21,7 @@ static int spec_transport(const char *name, size_t len,
 	else if (len == 3 && strncasecmp(name, "tcp", 3) == 0)
 		*transport = NET_TCP;
 	else if (len == 3 && strncasecmp(name, "tls", 3) == 0)
-		return EPROTONOSUPPORT;
+		*transport = NET_TLS;
 	else
 		return EINVAL;
 	return 0;

@@ -3,10 +3,12 @@
  * through the connections themselves (next_by_id, next_by_addr), one by
  * 64-bit id (ids are never reused, so a stale id simply finds nothing),
  * one by transport and remote address for reuse (RFC 3261 §18.1.1,
- * §18.2.2). The table owns its bucket arrays, not the connections.
+ * §18.2.2), which for TLS can also ask for the server name a connection
+ * was opened for. The table owns its bucket arrays, not the connections.
  */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tandem/mem.h"
 #include "net_int.h"
@@ -135,6 +137,23 @@ struct net_conn *net_conn_table_find_addr(const struct net_conn_table *t,
 		return NULL;
 	c = t->by_addr[addr_bucket(t, transport, addr)];
 	while (c && (c->peer.transport != transport ||
+		     !net_addr_eq(&c->peer.addr, addr)))
+		c = c->next_by_addr;
+	return c;
+}
+
+struct net_conn *net_conn_table_find_tls(const struct net_conn_table *t,
+					 const struct sockaddr_storage *addr,
+					 const char *name)
+{
+	struct net_conn *c;
+
+	if (!t->nbuckets)
+		return NULL;
+	c = t->by_addr[addr_bucket(t, NET_TLS, addr)];
+	/* Host names compare case-insensitively (RFC 4343). */
+	while (c && (c->peer.transport != NET_TLS || !c->tls_name ||
+		     strcasecmp(c->tls_name, name) != 0 ||
 		     !net_addr_eq(&c->peer.addr, addr)))
 		c = c->next_by_addr;
 	return c;

@@ -2,7 +2,8 @@
  * The net object: creating and freeing it, its configuration defaults,
  * the error callback, statistics, and net_send's dispatch by transport.
  * It owns the listeners (listen.c), the connection table (conn_table.c),
- * the datagram buffer and the timer event (loop_timers.c).
+ * the datagram buffer, the timer event (loop_timers.c) and the TLS
+ * contexts (tls.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -20,6 +21,7 @@ const struct net_config net_config_default = {
 	.max_conn_buffer = 262144,
 	.idle_timeout_ms = 120000,
 	.connect_timeout_ms = 10000,
+	.tls = { .verify_server = true },
 };
 
 static bool config_valid(const struct net_config *cfg)
@@ -27,7 +29,8 @@ static bool config_valid(const struct net_config *cfg)
 	return cfg->limits.max_message > 0 &&
 	       cfg->limits.max_message < SIZE_MAX &&
 	       cfg->limits.max_headers > 0 && cfg->limits.max_line > 0 &&
-	       cfg->max_conn_buffer > 0;
+	       cfg->max_conn_buffer > 0 &&
+	       !cfg->tls.cert_file == !cfg->tls.key_file;
 }
 
 /* The address index hashes what peers choose: key it unpredictably. */
@@ -88,6 +91,7 @@ void net_free(struct net *net)
 		net_conn_close(conn, NET_CLOSE_SHUTDOWN, 0);
 	net_conn_table_free(&net->conns);
 	net_listeners_free(net);
+	net_tls_free(net);
 	evtimer_del(&net->timer_ev);
 	tnd_free(net->dgram);
 	tnd_free(net);
@@ -105,13 +109,23 @@ void net_stats(const struct net *net, struct net_stats *out)
 	out->conns_open = net->conns.count;
 }
 
-int net_send(struct net *net, const struct net_peer *to, const char *data,
-	     size_t len)
+int net_send_tls(struct net *net, const struct net_peer *to,
+		 const char *server_name, const char *data, size_t len)
 {
 	switch (to->transport) {
 	case NET_UDP: return net_udp_send(net, to, data, len);
-	case NET_TCP: return net_tcp_send(net, to, data, len);
-	case NET_TLS: return EPROTONOSUPPORT;
+	case NET_TCP: return net_tcp_send(net, to, NULL, data, len);
+	case NET_TLS:
+		if (server_name &&
+		    (!server_name[0] || strlen(server_name) > NET_TLS_NAME_MAX))
+			return EINVAL;
+		return net_tcp_send(net, to, server_name, data, len);
 	}
 	return EINVAL;
+}
+
+int net_send(struct net *net, const struct net_peer *to, const char *data,
+	     size_t len)
+{
+	return net_send_tls(net, to, NULL, data, len);
 }

@@ -2,7 +2,8 @@
  * Private to core/net: the net, its listeners and connections, and the
  * functions its files share. One file per job: addr.c (addresses and
  * listen specs), listen.c (sockets), udp.c, tcp.c (accept, connect,
- * send), conn.c (a connection's life), conn_read.c (stream framing),
+ * send, for TCP and TLS), tls.c (OpenSSL contexts and TLS bufferevents),
+ * conn.c (a connection's life), conn_read.c (stream framing),
  * conn_table.c (finding connections), receive.c (parse and hand up),
  * via_rport.c (RFC 3581 and §18.2.2), loop_timers.c (the timer event).
  */
@@ -21,6 +22,7 @@
 
 struct bufferevent;
 struct evconnlistener;
+struct ssl_ctx_st;
 
 /* Datagrams read per readable event, so one busy socket cannot starve. */
 #define NET_UDP_BURST 64
@@ -28,6 +30,8 @@ struct evconnlistener;
 #define NET_ACCEPT_RETRY_MS 100
 /* RFC 3261 §18.2.2 / §19.1.2: the port when sent-by names none. */
 #define NET_SIP_PORT 5060
+/* The longest host name (RFC 1035 §2.3.4, as text without a final dot). */
+#define NET_TLS_NAME_MAX 253
 
 struct net_listener {
 	struct net *net;
@@ -37,12 +41,13 @@ struct net_listener {
 	socklen_t addrlen;
 	evutil_socket_t fd;         /* UDP; a TCP socket belongs to `lev` */
 	struct event ev;            /* UDP: readable */
-	struct evconnlistener *lev; /* TCP */
+	struct evconnlistener *lev; /* TCP and TLS */
 	struct tnd_timer retry;     /* TCP: accept paused after an error */
 };
 
 enum net_conn_state {
-	NET_CONN_CONNECTING, /* outgoing, connect() pending */
+	NET_CONN_CONNECTING, /* outgoing: connect(), then TLS's handshake */
+	NET_CONN_ACCEPTING,  /* incoming TLS: the handshake pending */
 	NET_CONN_OPEN,
 };
 
@@ -55,6 +60,7 @@ enum net_close_why {
 	NET_CLOSE_ERROR,
 	NET_CLOSE_FRAMING,
 	NET_CLOSE_OVERFLOW,
+	NET_CLOSE_HANDSHAKE, /* TLS: failed or timed out, either way */
 };
 
 struct net_conn {
@@ -66,6 +72,7 @@ struct net_conn {
 	struct sip_frame_state frame;
 	size_t in_counted;      /* input bytes already added to bytes_in */
 	struct tnd_timer timer; /* connect timeout, then idle timeout */
+	char *tls_name;         /* outgoing TLS: the name asked of the server */
 	/* conn_table.c chains. */
 	struct net_conn *next_by_id;
 	struct net_conn *next_by_addr;
@@ -96,6 +103,8 @@ struct net {
 	char *dgram;           /* limits.max_message + 1 bytes */
 	struct event timer_ev;
 	struct net_stats stats;
+	struct ssl_ctx_st *tls_server; /* made for the first tls listener */
+	struct ssl_ctx_st *tls_client; /* made for the first TLS connect */
 };
 
 /* addr.c */
@@ -127,18 +136,41 @@ void net_udp_close(struct net_listener *l);
 int net_udp_send(struct net *net, const struct net_peer *to, const char *data,
 		 size_t len);
 
-/* tcp.c */
+/* tcp.c: TCP and TLS (to->transport says which); tls_name only for TLS. */
 int net_tcp_open(struct net_listener *l);
 void net_tcp_close(struct net_listener *l);
-int net_tcp_send(struct net *net, const struct net_peer *to, const char *data,
-		 size_t len);
+int net_tcp_send(struct net *net, const struct net_peer *to,
+		 const char *tls_name, const char *data, size_t len);
+
+/* tls.c */
+/* The server context, made if need be. Returns 0, EINVAL (logged), ENOMEM. */
+int net_tls_server_ready(struct net *net);
+/*
+ * A TLS bufferevent on fd, which it takes (closing it on failure):
+ * accepting, or connecting to a server that must prove `name`. Returns 0,
+ * ENOMEM, or EINVAL when the client context cannot be made (logged).
+ */
+int net_tls_bev_new(struct net *net, evutil_socket_t fd, bool accepting,
+		    const char *name, struct bufferevent **out);
+/*
+ * After an error event, what OpenSSL recorded: EPROTO when TLS failed (a
+ * handshake refused, a certificate not verified, a bad record), with
+ * its reason in why[size]; the errno when the socket failed under it;
+ * 0 when nothing was recorded.
+ */
+int net_tls_error(struct bufferevent *bev, char *why, size_t size);
+void net_tls_free(struct net *net);
 
 /* conn.c */
-/* Takes fd (an open socket, or one connecting), closing it on failure.
- * Returns 0 or ENOMEM. */
+/*
+ * Takes fd (an open socket, or one connecting), closing it on failure.
+ * peer->transport says TCP or TLS; an outgoing TLS connection asks the
+ * server to prove `tls_name`. Returns 0, ENOMEM, or EINVAL from
+ * net_tls_bev_new.
+ */
 int net_conn_new(struct net *net, evutil_socket_t fd,
 		 const struct net_peer *peer, enum net_conn_state state,
-		 struct net_conn **out);
+		 const char *tls_name, struct net_conn **out);
 void net_conn_close(struct net_conn *conn, enum net_close_why why, int err);
 /* Queues bytes, within max_conn_buffer. Returns 0 or ENOBUFS. */
 int net_conn_write(struct net_conn *conn, const char *data, size_t len);
@@ -159,6 +191,10 @@ struct net_conn *net_conn_table_find(const struct net_conn_table *t,
 struct net_conn *net_conn_table_find_addr(const struct net_conn_table *t,
 					  enum net_transport transport,
 					  const struct sockaddr_storage *addr);
+/* A TLS connection to addr that we opened for server name `name`. */
+struct net_conn *net_conn_table_find_tls(const struct net_conn_table *t,
+					 const struct sockaddr_storage *addr,
+					 const char *name);
 /* Any live connection, or NULL: for closing them all. */
 struct net_conn *net_conn_table_any(const struct net_conn_table *t);
 

@@ -1,9 +1,13 @@
 /*
- * TCP: listening sockets (a libevent evconnlistener each, owned by the
- * listener), accepting within max_connections, and sending: on a given
- * connection, on an open one to the same address, or on a new outgoing
- * one (RFC 3261 §18.1.1, §18.2.2). Connections themselves are conn.c's.
+ * TCP, and TLS over it: listening sockets (a libevent evconnlistener
+ * each, owned by the listener), accepting within max_connections, and
+ * sending: on a given connection, on an open one to the same address,
+ * or on a new outgoing one (RFC 3261 §18.1.1, §18.2.2). The two differ
+ * only in the bufferevent a connection gets and in the server name a
+ * TLS connection is opened for (tls.c); connections themselves are
+ * conn.c's.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,7 +21,10 @@ static void tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd,
 {
 	struct net_listener *l = arg;
 	struct net *net = l->net;
-	struct net_peer peer = { .transport = NET_TCP, .listener = l->id };
+	struct net_peer peer = { .transport = l->transport, .listener = l->id };
+	/* TLS comes up once its handshake is done (RFC 3261 §26.3.1). */
+	enum net_conn_state state =
+	    l->transport == NET_TLS ? NET_CONN_ACCEPTING : NET_CONN_OPEN;
 	struct net_conn *conn;
 
 	(void)lev;
@@ -31,7 +38,7 @@ static void tcp_on_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	}
 	memcpy(&peer.addr, sa, (size_t)salen);
 	peer.addrlen = (socklen_t)salen;
-	if (net_conn_new(net, fd, &peer, NET_CONN_OPEN, &conn) == 0)
+	if (net_conn_new(net, fd, &peer, state, NULL, &conn) == 0)
 		net->stats.conns_accepted++;
 	else
 		net->stats.conns_refused++;
@@ -66,6 +73,8 @@ int net_tcp_open(struct net_listener *l)
 	evutil_socket_t fd;
 	int rc;
 
+	if (l->transport == NET_TLS && (rc = net_tls_server_ready(l->net)))
+		return rc;
 	if ((rc = net_listener_bind(l, SOCK_STREAM, &fd)))
 		return rc;
 	if (listen(fd, SOMAXCONN)) {
@@ -95,12 +104,13 @@ void net_tcp_close(struct net_listener *l)
 /*
  * Starts a connection to to->addr. The socket is ours to connect, so an
  * error known at once is returned here, never through a callback from
- * inside net_send; the bufferevent then waits for the outcome.
+ * inside net_send; the bufferevent then waits for the outcome, and for
+ * TLS goes on with the handshake.
  */
 static int tcp_connect(struct net *net, const struct net_peer *to,
-		       struct net_conn **out)
+		       const char *tls_name, struct net_conn **out)
 {
-	struct net_peer peer = { .transport = NET_TCP, .addr = to->addr };
+	struct net_peer peer = { .transport = to->transport, .addr = to->addr };
 	socklen_t alen = net_addr_len(&to->addr);
 	enum net_conn_state state = NET_CONN_OPEN;
 	int fd, rc;
@@ -121,29 +131,63 @@ static int tcp_connect(struct net *net, const struct net_peer *to,
 		}
 		state = NET_CONN_CONNECTING;
 	}
-	if ((rc = net_conn_new(net, fd, &peer, state, out)))
+	if (to->transport == NET_TLS)
+		state = NET_CONN_CONNECTING;
+	if ((rc = net_conn_new(net, fd, &peer, state, tls_name, out)))
 		return rc;
 	if (state == NET_CONN_OPEN)
 		net->stats.conns_connected++;
 	return 0;
 }
 
-int net_tcp_send(struct net *net, const struct net_peer *to, const char *data,
-		 size_t len)
+/*
+ * An open connection for `to`. A TLS connection asked for a name must
+ * have been opened for that name: only then did the server prove it.
+ */
+static struct net_conn *tcp_find_open(struct net *net,
+				      const struct net_peer *to,
+				      const char *tls_name)
+{
+	if (to->transport == NET_TLS && tls_name)
+		return net_conn_table_find_tls(&net->conns, &to->addr,
+					       tls_name);
+	return net_conn_table_find_addr(&net->conns, to->transport, &to->addr);
+}
+
+/*
+ * Without a name, the server of a new TLS connection proves the IP we
+ * connect to; the name is kept for reuse either way.
+ */
+static int tcp_open(struct net *net, const struct net_peer *to,
+		    const char *tls_name, struct net_conn **out)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (to->transport == NET_TLS && !tls_name) {
+		net_addr_ip_print(&to->addr, ip, sizeof(ip));
+		if (!ip[0])
+			return EAFNOSUPPORT;
+		tls_name = ip;
+	}
+	return tcp_connect(net, to, to->transport == NET_TLS ? tls_name : NULL,
+			   out);
+}
+
+int net_tcp_send(struct net *net, const struct net_peer *to,
+		 const char *tls_name, const char *data, size_t len)
 {
 	struct net_conn *conn;
 	int rc;
 
 	if (to->conn) {
 		conn = net_conn_table_find(&net->conns, to->conn);
-		if (!conn || conn->peer.transport != NET_TCP)
+		if (!conn || conn->peer.transport != to->transport)
 			return ENOTCONN;
-	} else if (!(conn = net_conn_table_find_addr(&net->conns, NET_TCP,
-						     &to->addr))) {
+	} else if (!(conn = tcp_find_open(net, to, tls_name))) {
 		/* A message that cannot fit must not open a connection. */
 		if (len > net->cfg.max_conn_buffer)
 			return ENOBUFS;
-		if ((rc = tcp_connect(net, to, &conn)))
+		if ((rc = tcp_open(net, to, tls_name, &conn)))
 			return rc;
 	}
 	return net_conn_write(conn, data, len);

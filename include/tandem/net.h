@@ -8,9 +8,9 @@
  * Inbound, each datagram or stream frame is parsed and handed up through
  * a net_receive_fn, with a `from` peer that for a request already says
  * where its responses go. Outbound, net_send takes bytes and a peer: UDP
- * leaves from a listener's socket, TCP reuses an open connection or opens
- * one. TLS, DNS and RFC 3263 resolution come later and will plug in
- * beside these (NET_TLS in net_peer.h is reserved for them).
+ * leaves from a listener's socket, TCP and TLS reuse an open connection
+ * or open one. TLS (RFC 3261 §26.3.1) is a stream like TCP, with
+ * OpenSSL underneath: see struct net_tls_config and net_send_tls.
  *
  * Ownership: the net owns its listeners, connections, libevent objects
  * and the timers it starts. Callbacks run from the event loop; none of
@@ -19,6 +19,7 @@
 #ifndef TANDEM_NET_H
 #define TANDEM_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -30,6 +31,30 @@
 struct event_base;
 struct net;
 
+/*
+ * TLS settings. The paths are borrowed: they must outlive the net, which
+ * reads them when it first needs each context (the server's at the first
+ * tls listener, the client's at the first outgoing TLS connection).
+ */
+struct net_tls_config {
+	/*
+	 * PEM: our certificate chain (ours first) and its private key, both
+	 * or neither. A tls listener needs them; outgoing connections offer
+	 * them when the server asks for a client certificate.
+	 */
+	const char *cert_file;
+	const char *key_file;
+	/* PEM CAs trusted for peers; NULL: OpenSSL's default paths. */
+	const char *ca_file;
+	/*
+	 * Outgoing: the server's chain must lead to a trusted CA and name the
+	 * host we connect to (true; RFC 5922 §7.2, see net_send_tls).
+	 */
+	bool verify_server;
+	/* Incoming: a client certificate from a trusted CA required (false). */
+	bool verify_client;
+};
+
 struct net_config {
 	struct sip_limits limits; /* what the parser accepts, per message */
 	size_t max_connections;   /* live stream connections, 1024 */
@@ -38,8 +63,10 @@ struct net_config {
 	 * limits.max_message, or whole messages will not fit.
 	 */
 	size_t max_conn_buffer;
-	uint32_t idle_timeout_ms;    /* stream connection without traffic */
-	uint32_t connect_timeout_ms; /* outgoing connection not yet up */
+	uint32_t idle_timeout_ms; /* stream connection without traffic */
+	/* An outgoing connection, or a TLS handshake, not yet up. */
+	uint32_t connect_timeout_ms;
+	struct net_tls_config tls;
 };
 extern const struct net_config net_config_default;
 
@@ -82,6 +109,8 @@ struct net_stats {
 	uint64_t conns_closed_framing;  /* a stream that cannot be framed */
 	uint64_t conns_closed_overflow; /* over max_conn_buffer */
 	uint64_t conns_open;            /* live now */
+	/* Either way; an outgoing one counts in conns_connect_failed too. */
+	uint64_t tls_handshakes_failed;
 	uint64_t bytes_in;
 	uint64_t bytes_out; /* handed to the kernel (UDP) or queued (TCP) */
 };
@@ -99,11 +128,12 @@ void net_free(struct net *net);
 
 /*
  * Opens a listener on `spec`: "udp:127.0.0.1:5060", "tcp:[::1]:5060",
- * "udp:0.0.0.0:0" (port 0: an ephemeral one, see net_listener_address).
- * Numeric IPv4 or bracketed IPv6 only. The same address may be opened
- * for UDP and for TCP. Listener ids start at 1 and are never reused.
- * Returns 0, EINVAL for a bad spec, EPROTONOSUPPORT for "tls:" (not yet),
- * ENOMEM, or the errno of socket, bind or listen.
+ * "tls:127.0.0.1:5061", "udp:0.0.0.0:0" (port 0: an ephemeral one, see
+ * net_listener_address). Numeric IPv4 or bracketed IPv6 only. The same
+ * address may be opened for UDP and for TCP. Listener ids start at 1 and
+ * are never reused. Returns 0, EINVAL for a bad spec or, for "tls:", when
+ * the certificate chain or key is not configured or does not load
+ * (logged), ENOMEM, or the errno of socket, bind or listen.
  */
 int net_listen(struct net *net, const char *spec, uint32_t *listener_out);
 /* The address listener `listener` is bound to. Returns 0 or ENOENT. */
@@ -130,10 +160,32 @@ int net_listener_address(const struct net *net, uint32_t listener,
  * even be started. Whatever fails after 0 was returned is reported
  * through the net_error_fn.
  *
- * NET_TLS: EPROTONOSUPPORT for now.
+ * TLS: as TCP. A new connection is verified against to->addr's IP (the
+ * certificate must carry it as an IP subjectAltName): a peer is all that
+ * is known here. To reach a server by its host name, use net_send_tls.
+ * Returns EINVAL, besides, when the client context cannot be made from
+ * the configured files (logged).
  */
 int net_send(struct net *net, const struct net_peer *to, const char *data,
 	     size_t len);
+
+/*
+ * net_send to a TLS peer known by its host name (the SIP domain of RFC
+ * 5922, the host of the URI being sent to): a new connection sends
+ * `server_name` in SNI (RFC 6066 §3; not for an IP literal) and, with
+ * verify_server, accepts only a certificate for it (RFC 5922 §7.1, §7.2:
+ * a DNS subjectAltName, whole, no wildcards; an IP literal must be an IP
+ * subjectAltName). Failing that, the handshake fails: net_error_fn gets
+ * EPROTO, tls_handshakes_failed counts it. An open connection is reused
+ * only if it was opened for the same name (case-insensitive): a
+ * connection someone else opened to us proved no name. to->conn, when
+ * set, is used as it is (a response, RFC 3261 §18.2.2). NULL
+ * `server_name` is net_send; for UDP and TCP the name is ignored.
+ * Returns what net_send does, and EINVAL for an empty name or one over
+ * 253 bytes.
+ */
+int net_send_tls(struct net *net, const struct net_peer *to,
+		 const char *server_name, const char *data, size_t len);
 
 /* Sets (fn NULL: clears) the callback told of failures after net_send. */
 void net_set_error_fn(struct net *net, net_error_fn fn, void *arg);

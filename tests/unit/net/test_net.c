@@ -52,7 +52,8 @@ static int test_net_listen_specs_and_addresses(void)
 
 	CHECK_INT(nt_env_open(&env, NULL, true), 0);
 	CHECK_INT(net_listen(env.net, "udp:127.0.0.1", &id), EINVAL);
-	CHECK_INT(net_listen(env.net, "tls:127.0.0.1:0", &id), EPROTONOSUPPORT);
+	/* TLS without a certificate configured. */
+	CHECK_INT(net_listen(env.net, "tls:127.0.0.1:0", &id), EINVAL);
 	CHECK_INT(id, 0);
 	CHECK(u = nt_listen(env.net, "udp:127.0.0.1:0", &udp));
 	CHECK_INT(u, 1);

@@ -8,16 +8,20 @@ packages=(
   # build
   build-essential cmake pkg-config
   libluajit-5.1-dev luajit libevent-dev libssl-dev libsrtp2-dev
+  libc-ares-dev
   # sanitizers and fuzzing (clang's runtimes ship separately)
   clang libclang-rt-14-dev
   # Lua tests and lint
   lua-busted lua-check
   # style check
   clang-format
+  # DNS tests: a real DNS server on loopback (no system service)
+  dnsmasq-base
   # end-to-end calls: SIPp as caller and callee
   sip-tester
   # parser benchmark: the libraries tandem is measured against
   libosip2-dev libsofia-sip-ua-dev
+  kamailio # OPTIONS benchmark: the peer tandem is measured against
 )
 
 missing=()

@@ -14,10 +14,23 @@ void app_options_usage(FILE *to)
 	fprintf(
 	    to,
 	    "usage: tandem [options]\n"
-	    "  --listen PROTO:ADDR:PORT  listen (udp, tcp); repeatable, e.g.\n"
-	    "                            udp:127.0.0.1:5060, tcp:[::1]:5060\n"
+	    "  --listen PROTO:ADDR:PORT  listen (udp, tcp, tls); repeatable, "
+	    "e.g.\n"
+	    "                            udp:127.0.0.1:5060, tls:[::1]:5061\n"
+	    "  --tls-cert FILE           PEM certificate chain for TLS (ours "
+	    "first)\n"
+	    "  --tls-key FILE            PEM private key of --tls-cert\n"
+	    "  --tls-ca FILE             PEM CAs trusted for TLS peers (system "
+	    "ones)\n"
+	    "  --tls-verify-client       TLS clients must present a "
+	    "certificate\n"
 	    "  --t1 MS, --t2 MS, --t4 MS RFC 3261 timer bases (500, 4000, "
 	    "5000)\n"
+	    "  --ping URI                send OPTIONS to this peer every\n"
+	    "                            --ping-interval MS (30000); "
+	    "repeatable\n"
+	    "  --dns-server ADDR[:PORT]  DNS servers, comma-separated "
+	    "(resolv.conf)\n"
 	    "  --log-level LEVEL         error, warn, info (default), debug\n"
 	    "  --parse FILE|-            show how a SIP message parses, exit\n"
 	    "  --version, --help\n");
@@ -66,6 +79,27 @@ static int add_listen(struct app_options *opts, const char *spec)
 	return 0;
 }
 
+/* Long options without a one-letter form. */
+enum {
+	OPT_TLS_CERT = 256,
+	OPT_TLS_KEY,
+	OPT_TLS_CA,
+	OPT_TLS_VERIFY_CLIENT,
+	OPT_PING,
+	OPT_PING_INTERVAL,
+	OPT_DNS_SERVER,
+};
+
+static int add_ping(struct app_options *opts, const char *uri)
+{
+	if (opts->nping == APP_MAX_PING) {
+		fprintf(stderr, "tandem: at most %d --ping\n", APP_MAX_PING);
+		return EINVAL;
+	}
+	opts->ping[opts->nping++] = uri;
+	return 0;
+}
+
 static int take_option(struct app_options *opts, int c, const char *arg)
 {
 	switch (c) {
@@ -80,6 +114,14 @@ static int take_option(struct app_options *opts, int c, const char *arg)
 	case '2': return parse_ms("t2", arg, &opts->txn.t2_ms);
 	case '4': return parse_ms("t4", arg, &opts->txn.t4_ms);
 	case 'L': return parse_level(arg, &opts->log_level);
+	case OPT_PING: return add_ping(opts, arg);
+	case OPT_PING_INTERVAL:
+		return parse_ms("ping-interval", arg, &opts->ping_interval_ms);
+	case OPT_DNS_SERVER: opts->dns_servers = arg; return 0;
+	case OPT_TLS_CERT: opts->tls.cert_file = arg; return 0;
+	case OPT_TLS_KEY: opts->tls.key_file = arg; return 0;
+	case OPT_TLS_CA: opts->tls.ca_file = arg; return 0;
+	case OPT_TLS_VERIFY_CLIENT: opts->tls.verify_client = true; return 0;
 	default: app_options_usage(stderr); return EINVAL;
 	}
 }
@@ -95,12 +137,22 @@ int app_options_parse(int argc, char **argv, struct app_options *opts)
 		{ "t2", required_argument, NULL, '2' },
 		{ "t4", required_argument, NULL, '4' },
 		{ "log-level", required_argument, NULL, 'L' },
+		{ "ping", required_argument, NULL, OPT_PING },
+		{ "ping-interval", required_argument, NULL, OPT_PING_INTERVAL },
+		{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
+		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+		{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
+		{ "tls-verify-client", no_argument, NULL,
+		  OPT_TLS_VERIFY_CLIENT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;
 
 	*opts = (struct app_options){ .mode = APP_RUN,
 				      .txn = txn_config_default,
+				      .tls = net_config_default.tls,
+				      .ping_interval_ms = 30000,
 				      .log_level = TND_LOG_INFO };
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if ((rc = take_option(opts, c, optarg)))
@@ -113,6 +165,11 @@ int app_options_parse(int argc, char **argv, struct app_options *opts)
 	}
 	if (opts->txn.t2_ms < opts->txn.t1_ms) {
 		fprintf(stderr, "tandem: T2 must not be below T1\n");
+		return EINVAL;
+	}
+	if (!opts->tls.cert_file != !opts->tls.key_file) {
+		fprintf(stderr,
+			"tandem: --tls-cert and --tls-key go together\n");
 		return EINVAL;
 	}
 	if (opts->mode == APP_RUN && opts->nlisten == 0)

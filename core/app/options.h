@@ -8,9 +8,11 @@
 #include <stdio.h>
 
 #include "tandem/log.h"
+#include "tandem/net.h"
 #include "tandem/txn.h"
 
 #define APP_MAX_LISTEN 32
+#define APP_MAX_PING   8
 
 enum app_mode { APP_RUN, APP_VERSION, APP_HELP, APP_PARSE };
 
@@ -20,6 +22,11 @@ struct app_options {
 	const char *listen[APP_MAX_LISTEN]; /* "udp:127.0.0.1:5060", ... */
 	size_t nlisten;
 	struct txn_config txn;
+	struct net_tls_config tls;      /* paths point into argv */
+	const char *ping[APP_MAX_PING]; /* peer URIs to send OPTIONS to */
+	size_t nping;
+	uint32_t ping_interval_ms;
+	const char *dns_servers; /* "127.0.0.1:53,...", NULL: resolv.conf */
 	enum tnd_log_level log_level;
 };
 

@@ -13,7 +13,10 @@
 #include "tandem/log.h"
 #include "tandem/net.h"
 #include "tandem/txn.h"
+#include "listeners.h"
+#include "pinger.h"
 #include "responder.h"
+#include "tandem/resolve.h"
 #include "server.h"
 
 struct server {
@@ -22,6 +25,9 @@ struct server {
 	struct net *net;
 	struct txn_layer *txn;
 	struct responder responder;
+	struct app_listeners listeners;
+	struct net_resolver *resolver;
+	struct pinger *pinger;
 	struct event *sigint, *sigterm;
 };
 
@@ -56,33 +62,44 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(s->base);
 }
 
-static int open_listeners(struct server *s, const struct app_options *opts)
+/* Peer pings need DNS (RFC 3263) and our own address for their Via. */
+static int start_pinger(struct server *s, const struct app_options *opts)
 {
-	for (size_t i = 0; i < opts->nlisten; i++) {
-		uint32_t id;
-		int rc = net_listen(s->net, opts->listen[i], &id);
+	struct net_resolver_config rc_cfg = { .servers = opts->dns_servers };
+	struct txn_route_env env = { .layer = s->txn,
+				     .local = app_listeners_local,
+				     .local_arg = &s->listeners };
+	int rc;
 
-		if (rc) {
-			tnd_log_error("cannot listen on %s: %s",
-				      opts->listen[i], strerror(rc));
-			return rc;
-		}
-		tnd_log_info("listening on %s", opts->listen[i]);
+	if (opts->nping == 0)
+		return 0;
+	if ((rc = net_resolver_new(s->base, &s->timers, &rc_cfg,
+				   &s->resolver))) {
+		tnd_log_error("cannot start the DNS resolver: %s",
+			      strerror(rc));
+		return rc;
 	}
-	return 0;
+	env.resolver = s->resolver;
+	rc = pinger_new(&env, &s->timers, opts->ping, opts->nping,
+			opts->ping_interval_ms, &s->pinger);
+	if (rc)
+		tnd_log_error("cannot ping: %s", strerror(rc));
+	net_timers_kick(s->net);
+	return rc;
 }
 
 static int server_start(struct server *s, const struct app_options *opts)
 {
 	struct txn_io io = { send_bytes, NULL };
 	struct txn_tu tu = { responder_on_request, &s->responder };
+	struct net_config cfg = net_config_default;
 	int rc;
 
 	if (!(s->base = event_base_new()))
 		return ENOMEM;
 	tnd_timers_init(&s->timers, tnd_clock_monotonic);
-	if ((rc = net_new(s->base, &s->timers, &net_config_default, receive, s,
-			  &s->net)))
+	cfg.tls = opts->tls;
+	if ((rc = net_new(s->base, &s->timers, &cfg, receive, s, &s->net)))
 		return rc;
 	io.arg = s->net;
 	if ((rc = txn_layer_new(&opts->txn, &s->timers, io, tu, &s->txn)))
@@ -94,7 +111,9 @@ static int server_start(struct server *s, const struct app_options *opts)
 	if (!s->sigint || !s->sigterm || event_add(s->sigint, NULL) ||
 	    event_add(s->sigterm, NULL))
 		return ENOMEM;
-	return open_listeners(s, opts);
+	if ((rc = app_listeners_open(&s->listeners, s->net, opts)))
+		return rc;
+	return start_pinger(s, opts);
 }
 
 static void server_stop(struct server *s)
@@ -103,7 +122,9 @@ static void server_stop(struct server *s)
 		event_free(s->sigint);
 	if (s->sigterm)
 		event_free(s->sigterm);
+	pinger_free(s->pinger);
 	txn_layer_free(s->txn);
+	net_resolver_free(s->resolver);
 	net_free(s->net);
 	if (s->base)
 		event_base_free(s->base);

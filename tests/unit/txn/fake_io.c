@@ -406,6 +406,21 @@ int fake_env_run(int (*body)(struct fake_env *e))
 	return rc;
 }
 
+int fake_env_run_with(int (*body)(struct fake_env *e, void *arg), void *arg)
+{
+	struct fake_env *e = calloc(1, sizeof(*e));
+	int rc;
+
+	if (!e)
+		return ENOMEM;
+	rc = fake_env_init(e);
+	if (rc == 0)
+		rc = body(e, arg);
+	fake_env_free(e);
+	free(e);
+	return rc;
+}
+
 void fake_until(struct fake_env *e, uint64_t at_ms)
 {
 	uint64_t now = tnd_timers_now(&e->timers);

@@ -156,6 +156,8 @@ struct fake_env {
 
 /* Runs body on a fresh environment, then frees it. 0 or an errno. */
 int fake_env_run(int (*body)(struct fake_env *e));
+/* The same for a body that needs more context: body(e, arg). */
+int fake_env_run_with(int (*body)(struct fake_env *e, void *arg), void *arg);
 /* Advances the manual clock to the absolute instant `at_ms` (no-op when
  * it has passed), firing every timer due on the way, those due at
  * `at_ms` included. */

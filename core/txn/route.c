@@ -1,0 +1,250 @@
+/*
+ * txn_route: one request on its way to a URI, over the targets RFC 3263
+ * gives, one client transaction per try (see txn_route.h). Owns its copy
+ * of the request (as printed bytes, parsed anew for each try), the target
+ * list, and the resolver lookup while it runs; borrows the current client
+ * transaction until that transaction's last event.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tandem/log.h"
+#include "tandem/mem.h"
+#include "tandem/rand.h"
+#include "tandem/txn_route.h"
+
+/* RFC 3261 §18.1.1: larger than this with no known path MTU: use TCP. */
+#define ROUTE_UDP_MAX 1300
+
+struct txn_route {
+	struct txn_route_env env;
+	txn_route_fn fn;
+	void *arg;
+	char *req;
+	size_t req_len;
+	bool udp_demanded; /* transport=udp in the URI: never switch */
+	struct net_resolve *lookup;
+	struct net_targets *targets;
+	size_t next; /* the next target to try */
+	size_t tries;
+	struct txn *current;
+	int last_error;
+	unsigned busy;
+	bool freed;
+};
+
+static bool route_try_next(struct txn_route *r);
+
+static void route_release(struct txn_route *r)
+{
+	if (--r->busy || !r->freed)
+		return;
+	net_resolve_cancel(r->lookup);
+	net_targets_free(r->targets);
+	tnd_free(r->req);
+	tnd_free(r);
+}
+
+static void route_emit(struct txn_route *r, enum txn_route_event_kind kind,
+		       const struct sip_msg *msg, int error)
+{
+	struct txn_route_event ev = { kind, msg, error };
+
+	if (!r->freed)
+		r->fn(r, &ev, r->arg);
+}
+
+static void route_fail(struct txn_route *r, int error)
+{
+	tnd_log_info("route: no target answered after %zu tries: %s", r->tries,
+		     strerror(error));
+	route_emit(r, TXN_ROUTE_FAILED, NULL, error);
+}
+
+/* The try's transaction says how it went; failures move to the next. */
+static void on_txn_event(struct txn *t, const struct txn_event *ev, void *arg)
+{
+	struct txn_route *r = arg;
+
+	r->busy++;
+	switch (ev->kind) {
+	case TXN_EV_RESPONSE:
+		/*
+		 * RFC 3263 §4.3: a 503 sends us on to the next target; when
+		 * none can be tried, this 503 is the answer.
+		 */
+		if (ev->msg->status == 503) {
+			r->last_error = EHOSTUNREACH;
+			txn_set_handler(t, NULL, NULL);
+			r->current = NULL;
+			if (route_try_next(r))
+				break;
+		}
+		route_emit(r, TXN_ROUTE_RESPONSE, ev->msg, 0);
+		break;
+	case TXN_EV_TIMEOUT:
+	case TXN_EV_TRANSPORT_ERROR:
+		r->last_error =
+		    ev->kind == TXN_EV_TIMEOUT ? ETIMEDOUT : ev->error;
+		txn_set_handler(t, NULL, NULL);
+		r->current = NULL;
+		if (!route_try_next(r))
+			route_fail(r, r->last_error);
+		break;
+	case TXN_EV_TERMINATED: r->current = NULL; break;
+	}
+	route_release(r);
+}
+
+static const char *transport_name(enum net_transport t)
+{
+	return t == NET_UDP ? "UDP" : t == NET_TCP ? "TCP" : "TLS";
+}
+
+/* A fresh copy of the request with our Via for this try. */
+static int route_build(struct txn_route *r, const struct net_peer *to,
+		       struct sip_msg **out)
+{
+	char host[64], via[160], branch[TND_BRANCH_LEN + 1];
+	int family = ((const struct sockaddr *)&to->addr)->sa_family;
+	uint16_t port;
+	int rc;
+
+	if ((rc = r->env.local(r->env.local_arg, to->transport, family, host,
+			       sizeof(host), &port)) ||
+	    (rc = tnd_rand_branch(branch, sizeof(branch))))
+		return rc;
+	snprintf(via, sizeof(via), "SIP/2.0/%s %s%s%s:%u;branch=%s;rport",
+		 transport_name(to->transport), family == AF_INET6 ? "[" : "",
+		 host, family == AF_INET6 ? "]" : "", port, branch);
+	if ((rc = sip_msg_parse(NULL, r->req, r->req_len, out, NULL)))
+		return rc == EBADMSG ? EINVAL : rc;
+	if ((rc = sip_msg_hdr_set(*out, "Via", tnd_slice_from_cstr(via)))) {
+		sip_msg_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* One try at target `i`; 0 when a transaction is under way. */
+static int route_try(struct txn_route *r, size_t i)
+{
+	struct net_peer to;
+	struct sip_msg *req;
+	int rc;
+
+	net_target_peer(&r->targets->t[i], &to);
+	if ((rc = route_build(r, &to, &req)))
+		return rc;
+	if (to.transport == NET_UDP && !r->udp_demanded &&
+	    sip_msg_print_size(req) > ROUTE_UDP_MAX) {
+		sip_msg_free(req);
+		to.transport = NET_TCP;
+		if ((rc = route_build(r, &to, &req)))
+			return rc;
+	}
+	r->tries++;
+	return txn_client_start(r->env.layer, req, &to, on_txn_event, r,
+				&r->current);
+}
+
+/*
+ * Starts the next try that can be started; false when none is left. A
+ * target we cannot use (no listener for it) is skipped without replacing
+ * what the last real try said.
+ */
+static bool route_try_next(struct txn_route *r)
+{
+	while (!r->freed && r->targets && r->next < r->targets->n) {
+		size_t tried = r->tries;
+		int rc = route_try(r, r->next++);
+
+		if (rc == 0)
+			return true;
+		if (r->tries > tried || !r->last_error || rc == ENOMEM)
+			r->last_error = rc;
+		if (rc == ENOMEM)
+			break;
+	}
+	if (!r->last_error)
+		r->last_error = ENOENT;
+	return false;
+}
+
+static void on_resolved(void *arg, int err, struct net_targets *targets_take)
+{
+	struct txn_route *r = arg;
+
+	r->lookup = NULL;
+	r->busy++;
+	if (err) {
+		route_fail(r, err);
+	} else {
+		r->targets = targets_take;
+		if (!route_try_next(r))
+			route_fail(r, r->last_error);
+	}
+	route_release(r);
+}
+
+int txn_route_start(const struct txn_route_env *env, const struct sip_msg *req,
+		    const struct sip_uri *next_hop, txn_route_fn fn, void *arg,
+		    struct txn_route **out)
+{
+	struct tnd_slice tp;
+	struct txn_route *r;
+	size_t size;
+	int rc;
+
+	*out = NULL;
+	if (!req->is_request || req->method == SIP_METHOD_ACK)
+		return EINVAL;
+	if (!(r = tnd_calloc(1, sizeof(*r))))
+		return ENOMEM;
+	size = sip_msg_print_size(req);
+	if (!(r->req = tnd_malloc(size))) {
+		tnd_free(r);
+		return ENOMEM;
+	}
+	sip_msg_print(req, r->req, size, &r->req_len);
+	r->env = *env;
+	r->fn = fn;
+	r->arg = arg;
+	r->udp_demanded = sip_uri_param(next_hop, "transport", &tp) &&
+			  tnd_slice_caseeq_cstr(tp, "udp");
+	r->busy = 1;
+	rc = net_resolve_uri(env->resolver, next_hop, on_resolved, r,
+			     &r->lookup);
+	if (rc) {
+		r->freed = true;
+		route_release(r);
+		return rc;
+	}
+	r->busy = 0;
+	*out = r;
+	return 0;
+}
+
+void txn_route_free(struct txn_route *r)
+{
+	if (!r)
+		return;
+	if (r->current) {
+		txn_set_handler(r->current, NULL, NULL);
+		r->current = NULL;
+	}
+	r->freed = true;
+	r->busy++;
+	route_release(r);
+}
+
+struct txn *txn_route_current(const struct txn_route *r)
+{
+	return r->current;
+}
+
+size_t txn_route_tries(const struct txn_route *r)
+{
+	return r->tries;
+}

@@ -12,14 +12,18 @@
 int main(int argc, char **argv)
 {
 	struct app_options opts;
+	int status = 0;
 
-	if (app_options_parse(argc, argv, &opts))
+	if (app_options_parse(argc, argv, &opts)) {
+		app_options_free(&opts);
 		return 2;
-	switch (opts.mode) {
-	case APP_VERSION: printf("tandem %s\n", TANDEM_VERSION); return 0;
-	case APP_HELP: app_options_usage(stdout); return 0;
-	case APP_PARSE: return app_parse_file(opts.parse_path);
-	case APP_RUN: break;
 	}
-	return app_server_run(&opts);
+	switch (opts.mode) {
+	case APP_VERSION: printf("tandem %s\n", TANDEM_VERSION); break;
+	case APP_HELP: app_options_usage(stdout); break;
+	case APP_PARSE: status = app_parse_file(opts.parse_path); break;
+	case APP_RUN: status = app_server_run(&opts); break;
+	}
+	app_options_free(&opts);
+	return status;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "tandem/mem.h"
 
 void app_options_usage(FILE *to)
 {
@@ -31,6 +32,8 @@ void app_options_usage(FILE *to)
 	    "repeatable\n"
 	    "  --dns-server ADDR[:PORT]  DNS servers, comma-separated "
 	    "(resolv.conf)\n"
+	    "  --config FILE             settings as \"key = value\" lines;\n"
+	    "                            the command line wins\n"
 	    "  --log-level LEVEL         error, warn, info (default), debug\n"
 	    "  --parse FILE|-            show how a SIP message parses, exit\n"
 	    "  --version, --help\n");
@@ -88,6 +91,7 @@ enum {
 	OPT_PING,
 	OPT_PING_INTERVAL,
 	OPT_DNS_SERVER,
+	OPT_CONFIG,
 };
 
 static int add_ping(struct app_options *opts, const char *uri)
@@ -118,12 +122,56 @@ static int take_option(struct app_options *opts, int c, const char *arg)
 	case OPT_PING_INTERVAL:
 		return parse_ms("ping-interval", arg, &opts->ping_interval_ms);
 	case OPT_DNS_SERVER: opts->dns_servers = arg; return 0;
+	case OPT_CONFIG: return 0; /* read before the other options */
 	case OPT_TLS_CERT: opts->tls.cert_file = arg; return 0;
 	case OPT_TLS_KEY: opts->tls.key_file = arg; return 0;
 	case OPT_TLS_CA: opts->tls.ca_file = arg; return 0;
 	case OPT_TLS_VERIFY_CLIENT: opts->tls.verify_client = true; return 0;
 	default: app_options_usage(stderr); return EINVAL;
 	}
+}
+
+/* The --config path on the command line, or NULL. */
+static const char *config_path(int argc, char **argv)
+{
+	const char *path = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			path = argv[i] + 9;
+	}
+	return path;
+}
+
+/* argv[0], the config file's words, then argv's: in opts->words. */
+static int gather_words(int argc, char **argv, struct app_options *opts,
+			int *nwords)
+{
+	const char *path = config_path(argc, argv);
+	int rc, n = 0;
+
+	if (path && (rc = app_config_file_read(path, &opts->config)))
+		return rc;
+	opts->words =
+	    tnd_calloc((size_t)(argc + opts->config.nargs + 1), sizeof(char *));
+	if (!opts->words)
+		return ENOMEM;
+	opts->words[n++] = argv[0];
+	for (int i = 0; i < opts->config.nargs; i++)
+		opts->words[n++] = opts->config.args[i];
+	for (int i = 1; i < argc; i++)
+		opts->words[n++] = argv[i];
+	*nwords = n;
+	return 0;
+}
+
+void app_options_free(struct app_options *opts)
+{
+	app_config_file_free(&opts->config);
+	tnd_free(opts->words);
+	opts->words = NULL;
 }
 
 int app_options_parse(int argc, char **argv, struct app_options *opts)
@@ -140,6 +188,7 @@ int app_options_parse(int argc, char **argv, struct app_options *opts)
 		{ "ping", required_argument, NULL, OPT_PING },
 		{ "ping-interval", required_argument, NULL, OPT_PING_INTERVAL },
 		{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
+		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
 		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 		{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
@@ -147,20 +196,35 @@ int app_options_parse(int argc, char **argv, struct app_options *opts)
 		  OPT_TLS_VERIFY_CLIENT },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc;
+	int c, rc, nwords, file_end;
+	bool cli_listen = false, cli_ping = false;
 
 	*opts = (struct app_options){ .mode = APP_RUN,
 				      .txn = txn_config_default,
 				      .tls = net_config_default.tls,
 				      .ping_interval_ms = 30000,
 				      .log_level = TND_LOG_INFO };
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	if ((rc = gather_words(argc, argv, opts, &nwords)))
+		return rc;
+	file_end = 1 + opts->config.nargs;
+	while ((c = getopt_long(nwords, opts->words, "", longopts, NULL)) !=
+	       -1) {
+		/* The command line's first --listen or --ping replaces the
+		 * file's list: optind is past the file's words by then. */
+		if (optind > file_end && c == 'l' && !cli_listen) {
+			cli_listen = true;
+			opts->nlisten = 0;
+		}
+		if (optind > file_end && c == OPT_PING && !cli_ping) {
+			cli_ping = true;
+			opts->nping = 0;
+		}
 		if ((rc = take_option(opts, c, optarg)))
 			return rc;
 	}
-	if (optind < argc) {
+	if (optind < nwords) {
 		fprintf(stderr, "tandem: unexpected argument \"%s\"\n",
-			argv[optind]);
+			opts->words[optind]);
 		return EINVAL;
 	}
 	if (opts->txn.t2_ms < opts->txn.t1_ms) {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "config_file.h"
 #include "tandem/log.h"
 #include "tandem/net.h"
 #include "tandem/txn.h"
@@ -27,11 +28,19 @@ struct app_options {
 	size_t nping;
 	uint32_t ping_interval_ms;
 	const char *dns_servers; /* "127.0.0.1:53,...", NULL: resolv.conf */
+	struct app_config_file config; /* --config: its words back the above */
+	char **words;                  /* the file's words, then argv's */
 	enum tnd_log_level log_level;
 };
 
-/* Fills `opts` from argv; 0, or EINVAL after printing why to stderr. */
+/*
+ * Fills `opts` from the --config file, if any, then argv, which wins: a
+ * setting given in both takes argv's value, and --listen or --ping given
+ * on the command line replace the file's list. 0, or an errno after
+ * printing why to stderr. app_options_free releases what it read.
+ */
 int app_options_parse(int argc, char **argv, struct app_options *opts);
+void app_options_free(struct app_options *opts);
 void app_options_usage(FILE *to);
 
 #endif

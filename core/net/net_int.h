@@ -111,8 +111,6 @@ struct net {
 int net_spec_parse(const char *spec, enum net_transport *transport,
 		   struct sockaddr_storage *addr, socklen_t *len);
 socklen_t net_addr_len(const struct sockaddr_storage *addr);
-bool net_addr_eq(const struct sockaddr_storage *a,
-		 const struct sockaddr_storage *b);
 uint64_t net_addr_hash(const struct sockaddr_storage *addr, uint64_t seed);
 uint16_t net_addr_port(const struct sockaddr_storage *addr);
 void net_addr_set_port(struct sockaddr_storage *addr, uint16_t port);

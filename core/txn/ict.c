@@ -32,17 +32,6 @@ static void on_timer_a(struct tnd_timer *timer, void *arg)
 	txn_release(t);
 }
 
-static void on_timer_b(struct tnd_timer *timer, void *arg)
-{
-	struct txn *t = arg;
-
-	(void)timer;
-	txn_hold(t);
-	txn_emit(t, TXN_EV_TIMEOUT, NULL, 0);
-	txn_end(t);
-	txn_release(t);
-}
-
 int txn_ict_start(struct txn *t)
 {
 	int rc;
@@ -51,7 +40,7 @@ int txn_ict_start(struct txn *t)
 		return rc;
 	if (!t->reliable)
 		txn_start_retrans(t, t->layer->config.t1_ms, on_timer_a);
-	txn_start_timeout(t, txn_64t1(t), on_timer_b);
+	txn_start_timeout(t, txn_64t1(t), txn_on_timeout_end);
 	return 0;
 }
 

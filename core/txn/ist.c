@@ -60,17 +60,6 @@ static void on_timer_g(struct tnd_timer *timer, void *arg)
 	txn_release(t);
 }
 
-static void on_timer_h(struct tnd_timer *timer, void *arg)
-{
-	struct txn *t = arg;
-
-	(void)timer;
-	txn_hold(t);
-	txn_emit(t, TXN_EV_TIMEOUT, NULL, 0);
-	txn_end(t);
-	txn_release(t);
-}
-
 static void on_ack(struct txn *t)
 {
 	if (t->state != TXN_COMPLETED) {
@@ -120,7 +109,7 @@ static void enter_final(struct txn *t, uint16_t status)
 		if (!t->reliable)
 			txn_start_retrans(t, t->layer->config.t1_ms,
 					  on_timer_g);
-		txn_start_timeout(t, txn_64t1(t), on_timer_h);
+		txn_start_timeout(t, txn_64t1(t), txn_on_timeout_end);
 	}
 }
 

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <netinet/in.h>
 
 #include "tandem/log.h"
 #include "tandem/mem.h"
@@ -219,35 +218,11 @@ struct txn *txn_layer_find_invite(struct txn_layer *layer,
 	return txn_table_match_cancel(layer, cancel);
 }
 
-/* Same transport and remote address (the port included). */
-static bool same_peer(const struct net_peer *a, const struct net_peer *b)
-{
-	const struct sockaddr *x = (const struct sockaddr *)&a->addr;
-	const struct sockaddr *y = (const struct sockaddr *)&b->addr;
-
-	if (a->transport != b->transport || x->sa_family != y->sa_family)
-		return false;
-	if (x->sa_family == AF_INET) {
-		const struct sockaddr_in *p = (const void *)x,
-					 *q = (const void *)y;
-
-		return p->sin_port == q->sin_port &&
-		       p->sin_addr.s_addr == q->sin_addr.s_addr;
-	}
-	if (x->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *p = (const void *)x,
-					  *q = (const void *)y;
-
-		return p->sin6_port == q->sin6_port &&
-		       memcmp(&p->sin6_addr, &q->sin6_addr, 16) == 0;
-	}
-	return false;
-}
-
 static struct txn *first_sent_to(struct txn *t, const struct net_peer *to)
 {
 	for (; t; t = t->hnext) {
-		if (same_peer(&t->peer, to) &&
+		if (t->peer.transport == to->transport &&
+		    net_addr_eq(&t->peer.addr, &to->addr) &&
 		    (!to->conn || !t->peer.conn || t->peer.conn == to->conn))
 			return t;
 	}

@@ -160,6 +160,17 @@ uint64_t txn_64t1(const struct txn *t)
 	return 64 * (uint64_t)t->layer->config.t1_ms;
 }
 
+void txn_on_timeout_end(struct tnd_timer *timer, void *arg)
+{
+	struct txn *t = arg;
+
+	(void)timer;
+	txn_hold(t);
+	txn_emit(t, TXN_EV_TIMEOUT, NULL, 0);
+	txn_end(t);
+	txn_release(t);
+}
+
 void txn_on_linger_end(struct tnd_timer *timer, void *arg)
 {
 	struct txn *t = arg;

@@ -95,6 +95,8 @@ void txn_start_retrans(struct txn *t, uint64_t ms, tnd_timer_fn fn);
 void txn_start_timeout(struct txn *t, uint64_t ms, tnd_timer_fn fn);
 /* 64*T1: Timers B, F, H, J, L, M. */
 uint64_t txn_64t1(const struct txn *t);
+/* Reports a timeout and ends the transaction (Timers B, F, H). */
+void txn_on_timeout_end(struct tnd_timer *timer, void *arg);
 /* Ends the transaction when `timeout` fires (D, I, J, K, L, M). */
 void txn_on_linger_end(struct tnd_timer *timer, void *arg);
 

@@ -24,6 +24,10 @@ struct net_peer {
 	uint64_t conn;     /* stream connection id; 0: find or open one */
 };
 
+/* Same family, address and port (and IPv6 scope). */
+bool net_addr_eq(const struct sockaddr_storage *a,
+		 const struct sockaddr_storage *b);
+
 /* RFC 3261 §17: retransmissions and absorb windows only on unreliable. */
 static inline bool net_transport_reliable(enum net_transport t)
 {

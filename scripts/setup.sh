@@ -44,3 +44,11 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Kamailio is here only as the benchmark's peer, started by the benchmark
+# on a loopback port of its own: its packaged service, which systemd
+# would start on 5060 on every address, must not run.
+if [[ " ${missing[*]} " == *" kamailio "* ]] && [ -d /run/systemd/system ]; then
+  systemctl disable --now kamailio >/dev/null 2>&1 ||
+    echo "setup: could not disable the kamailio service" >&2
+fi

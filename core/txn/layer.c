@@ -43,6 +43,7 @@ int txn_layer_new(const struct txn_config *config, struct tnd_timers *timers,
 
 static void free_all(struct txn_layer *layer, struct txn_table *table)
 {
+	txn_table_settle(table);
 	for (size_t i = 0; i < table->nbuckets; i++) {
 		while (table->buckets[i]) {
 			struct txn *t = table->buckets[i];
@@ -233,15 +234,25 @@ void txn_layer_transport_error(struct txn_layer *layer,
 			       const struct net_peer *to, int error)
 {
 	struct txn_table *table = &layer->clients;
+	bool ended;
 
-	for (size_t i = 0; i < table->nbuckets; i++) {
-		struct txn *t;
+	/*
+	 * An ended transaction's TU may start others (the next target), and
+	 * an add may move entries between buckets: pass over the table again
+	 * until a pass ends nothing.
+	 */
+	do {
+		ended = false;
+		txn_table_settle(table);
+		for (size_t i = 0; i < table->nbuckets; i++) {
+			struct txn *t;
 
-		/* Ending one unlinks it, so each search starts over. */
-		while ((t = first_sent_to(table->buckets[i], to))) {
-			txn_hold(t);
-			txn_fail(t, error);
-			txn_release(t);
+			while ((t = first_sent_to(table->buckets[i], to))) {
+				txn_hold(t);
+				txn_fail(t, error);
+				txn_release(t);
+				ended = true;
+			}
 		}
-	}
+	} while (ended);
 }

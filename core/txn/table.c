@@ -12,6 +12,7 @@
 #include "txn_int.h"
 
 #define TABLE_INITIAL_BUCKETS 1024
+#define TABLE_MIGRATE_STEP    8
 
 static uint32_t fnv1a(uint32_t h, struct tnd_slice s)
 {
@@ -46,40 +47,64 @@ static uint32_t key_hash(const struct sip_msg *msg)
 
 int txn_table_init(struct txn_table *table)
 {
-	table->buckets =
-	    tnd_calloc(TABLE_INITIAL_BUCKETS, sizeof(struct txn *));
-	if (!table->buckets)
-		return ENOMEM;
-	table->nbuckets = TABLE_INITIAL_BUCKETS;
-	table->count = 0;
-	return 0;
+	*table = (struct txn_table){
+		.buckets =
+		    tnd_calloc(TABLE_INITIAL_BUCKETS, sizeof(struct txn *)),
+		.nbuckets = TABLE_INITIAL_BUCKETS,
+	};
+	return table->buckets ? 0 : ENOMEM;
 }
 
 void txn_table_free(struct txn_table *table)
 {
 	tnd_free(table->buckets);
-	table->buckets = NULL;
+	tnd_free(table->old);
+	*table = (struct txn_table){ 0 };
 }
 
-/* Doubles the buckets past one entry per bucket; on ENOMEM, keeps them. */
+/* Moves up to `steps` old buckets into the new ones. */
+static void table_migrate(struct txn_table *table, size_t steps)
+{
+	while (table->old && steps--) {
+		struct txn *t = table->old[table->migrated], *next;
+
+		for (; t; t = next) {
+			size_t b = t->hash & (table->nbuckets - 1);
+
+			next = t->hnext;
+			t->hnext = table->buckets[b];
+			table->buckets[b] = t;
+		}
+		table->old[table->migrated] = NULL;
+		if (++table->migrated == table->nold) {
+			tnd_free(table->old);
+			table->old = NULL;
+			table->nold = table->migrated = 0;
+		}
+	}
+}
+
+void txn_table_settle(struct txn_table *table)
+{
+	table_migrate(table, SIZE_MAX);
+}
+
+/*
+ * Past one entry per bucket, starts doubling (on ENOMEM, keeps going as
+ * it is). Each add moves TABLE_MIGRATE_STEP old buckets, so a doubling
+ * ends long before the table can fill the new buckets.
+ */
 static void table_grow(struct txn_table *table)
 {
 	size_t n = table->nbuckets * 2;
 	struct txn **grown;
 
-	if (table->count < table->nbuckets ||
+	if (table->old || table->count < table->nbuckets ||
 	    !(grown = tnd_calloc(n, sizeof(*grown))))
 		return;
-	for (size_t i = 0; i < table->nbuckets; i++) {
-		struct txn *t = table->buckets[i], *next;
-
-		for (; t; t = next) {
-			next = t->hnext;
-			t->hnext = grown[t->hash & (n - 1)];
-			grown[t->hash & (n - 1)] = t;
-		}
-	}
-	tnd_free(table->buckets);
+	table->old = table->buckets;
+	table->nold = table->nbuckets;
+	table->migrated = 0;
 	table->buckets = grown;
 	table->nbuckets = n;
 }
@@ -89,11 +114,26 @@ static void table_add(struct txn_table *table, struct txn *t)
 	size_t b;
 
 	table_grow(table);
+	table_migrate(table, TABLE_MIGRATE_STEP);
 	b = t->hash & (table->nbuckets - 1);
 	t->hnext = table->buckets[b];
 	table->buckets[b] = t;
 	t->in_table = true;
 	table->count++;
+}
+
+/* The chains that may hold `hash`: the new bucket, and the old one while
+ * it has not moved yet. Returns how many (1 or 2). */
+static int table_chains(struct txn_table *table, uint32_t hash,
+			struct txn **heads[2])
+{
+	size_t ob;
+
+	heads[0] = &table->buckets[hash & (table->nbuckets - 1)];
+	if (!table->old || (ob = hash & (table->nold - 1)) < table->migrated)
+		return 1;
+	heads[1] = &table->old[ob];
+	return 2;
 }
 
 static struct txn_table *table_of(struct txn_layer *layer, struct txn *t)
@@ -118,33 +158,62 @@ void txn_table_add_server(struct txn_layer *layer, struct txn *t)
 void txn_table_remove(struct txn_layer *layer, struct txn *t)
 {
 	struct txn_table *table = table_of(layer, t);
-	struct txn **pp = &table->buckets[t->hash & (table->nbuckets - 1)];
+	struct txn **heads[2];
+	int n = table_chains(table, t->hash, heads);
 
-	for (; *pp; pp = &(*pp)->hnext) {
-		if (*pp == t) {
-			*pp = t->hnext;
-			t->in_table = false;
-			table->count--;
-			return;
+	for (int i = 0; i < n; i++) {
+		for (struct txn **pp = heads[i]; *pp; pp = &(*pp)->hnext) {
+			if (*pp == t) {
+				*pp = t->hnext;
+				t->in_table = false;
+				table->count--;
+				table_migrate(table, TABLE_MIGRATE_STEP);
+				return;
+			}
 		}
 	}
 }
 
-static struct txn *bucket_of(struct txn_table *table, uint32_t hash)
+/* Walks every transaction that may have `hash`, in both chains. */
+struct table_walk {
+	struct txn **heads[2];
+	int n, i;
+};
+
+static struct txn *walk_first(struct txn_table *table, uint32_t hash,
+			      struct table_walk *w)
 {
-	return table->buckets[hash & (table->nbuckets - 1)];
+	w->n = table_chains(table, hash, w->heads);
+	for (w->i = 0; w->i < w->n; w->i++) {
+		if (*w->heads[w->i])
+			return *w->heads[w->i];
+	}
+	return NULL;
+}
+
+static struct txn *walk_next(struct table_walk *w, struct txn *t)
+{
+	if (t->hnext)
+		return t->hnext;
+	while (++w->i < w->n) {
+		if (*w->heads[w->i])
+			return *w->heads[w->i];
+	}
+	return NULL;
 }
 
 /* §17.1.3: the branch of the top Via and the CSeq method. */
 struct txn *txn_table_match_response(struct txn_layer *layer,
 				     const struct sip_msg *res)
 {
+	struct table_walk w;
+	struct txn *t;
 	uint32_t h;
 
 	if (!res->has_via || !res->via.branch.len || !res->has_cseq)
 		return NULL;
 	h = fnv1a(2166136261u, res->via.branch);
-	for (struct txn *t = bucket_of(&layer->clients, h); t; t = t->hnext) {
+	for (t = walk_first(&layer->clients, h, &w); t; t = walk_next(&w, t)) {
 		if (t->hash == h &&
 		    tnd_slice_eq(t->req->via.branch, res->via.branch) &&
 		    tnd_slice_eq(t->req->cseq.method_name,
@@ -202,10 +271,12 @@ static struct txn *match_server(struct txn_layer *layer,
 {
 	bool legacy = !has_cookie(req);
 	uint32_t h = key_hash(req);
+	struct table_walk w;
+	struct txn *t;
 
 	if (!req->has_via)
 		return NULL;
-	for (struct txn *t = bucket_of(&layer->servers, h); t; t = t->hnext) {
+	for (t = walk_first(&layer->servers, h, &w); t; t = walk_next(&w, t)) {
 		if (t->hash != h)
 			continue;
 		if (legacy ? matches_legacy(t, req, as)

@@ -56,9 +56,18 @@ struct txn {
 	bool dead;
 };
 
+/*
+ * A chained hash table that doubles incrementally (as Redis's dict does):
+ * while `old` is set, its buckets below `migrated` have moved to
+ * `buckets`, and each add or remove moves a few more, so no single
+ * message pays for rehashing the whole table.
+ */
 struct txn_table {
 	struct txn **buckets;
 	size_t nbuckets; /* a power of two */
+	struct txn **old;
+	size_t nold;
+	size_t migrated;
 	size_t count;
 };
 
@@ -106,6 +115,9 @@ void txn_table_free(struct txn_table *table);
 void txn_table_add_client(struct txn_layer *layer, struct txn *t);
 void txn_table_add_server(struct txn_layer *layer, struct txn *t);
 void txn_table_remove(struct txn_layer *layer, struct txn *t);
+/* Finishes any doubling in progress, so that `buckets` holds everything:
+ * before a walk over the whole table. */
+void txn_table_settle(struct txn_table *table);
 struct txn *txn_table_match_response(struct txn_layer *layer,
 				     const struct sip_msg *res);
 /* A server transaction for a request: ACK matches its INVITE's. */

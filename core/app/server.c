@@ -37,6 +37,12 @@ static int send_bytes(void *arg, const struct net_peer *to, const char *data,
 	return net_send(arg, to, data, len);
 }
 
+static int send_named(void *arg, const struct net_peer *to, const char *name,
+		      const char *data, size_t len)
+{
+	return net_send_tls(arg, to, name, data, len);
+}
+
 static void receive(void *arg, struct sip_msg *msg_take,
 		    const struct net_peer *from)
 {
@@ -90,7 +96,7 @@ static int start_pinger(struct server *s, const struct app_options *opts)
 
 static int server_start(struct server *s, const struct app_options *opts)
 {
-	struct txn_io io = { send_bytes, NULL };
+	struct txn_io io = { .send = send_bytes, .send_named = send_named };
 	struct txn_tu tu = { responder_on_request, &s->responder };
 	struct net_config cfg = net_config_default;
 	int rc;

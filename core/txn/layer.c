@@ -148,6 +148,13 @@ int txn_client_start(struct txn_layer *layer, struct sip_msg *req_take,
 		     const struct net_peer *to, txn_event_fn fn, void *arg,
 		     struct txn **out)
 {
+	return txn_client_start_named(layer, req_take, to, NULL, fn, arg, out);
+}
+
+int txn_client_start_named(struct txn_layer *layer, struct sip_msg *req_take,
+			   const struct net_peer *to, const char *name,
+			   txn_event_fn fn, void *arg, struct txn **out)
+{
 	const struct tnd_slice b = req_take->via.branch;
 	const size_t cookie = sizeof(TND_BRANCH_COOKIE) - 1;
 	struct txn *t;
@@ -165,6 +172,13 @@ int txn_client_start(struct txn_layer *layer, struct sip_msg *req_take,
 								: TXN_NICT,
 			  req_take, to))) {
 		sip_msg_free(req_take);
+		return ENOMEM;
+	}
+	if (name && to->transport == NET_TLS &&
+	    !(t->peer_name = tnd_slice_dup(tnd_slice_from_cstr(name)))) {
+		t->dead = true;
+		txn_hold(t);
+		txn_release(t);
 		return ENOMEM;
 	}
 	txn_set_handler(t, fn, arg);

@@ -24,6 +24,7 @@ struct txn_route {
 	char *req;
 	size_t req_len;
 	bool udp_demanded; /* transport=udp in the URI: never switch */
+	char *domain;      /* the URI's host name, for TLS (RFC 5922) */
 	struct net_resolve *lookup;
 	struct net_targets *targets;
 	size_t next; /* the next target to try */
@@ -42,6 +43,7 @@ static void route_release(struct txn_route *r)
 		return;
 	net_resolve_cancel(r->lookup);
 	net_targets_free(r->targets);
+	tnd_free(r->domain);
 	tnd_free(r->req);
 	tnd_free(r);
 }
@@ -145,8 +147,8 @@ static int route_try(struct txn_route *r, size_t i)
 			return rc;
 	}
 	r->tries++;
-	return txn_client_start(r->env.layer, req, &to, on_txn_event, r,
-				&r->current);
+	return txn_client_start_named(r->env.layer, req, &to, r->domain,
+				      on_txn_event, r, &r->current);
 }
 
 /*
@@ -213,6 +215,16 @@ int txn_route_start(const struct txn_route_env *env, const struct sip_msg *req,
 	r->arg = arg;
 	r->udp_demanded = sip_uri_param(next_hop, "transport", &tp) &&
 			  tnd_slice_caseeq_cstr(tp, "udp");
+	/*
+	 * RFC 5922 §4: a TLS server proves the SIP domain of the URI, not
+	 * the SRV target it was found at; an IP literal is proven by IP.
+	 */
+	if (next_hop->host_type == SIP_HOST_NAME &&
+	    !(r->domain = tnd_slice_dup(next_hop->host))) {
+		tnd_free(r->req);
+		tnd_free(r);
+		return ENOMEM;
+	}
 	r->busy = 1;
 	rc = net_resolve_uri(env->resolver, next_hop, on_resolved, r,
 			     &r->lookup);

@@ -54,6 +54,7 @@ static void txn_free(struct txn *t)
 	sip_msg_free(t->req);
 	tnd_free(t->out);
 	tnd_free(t->out_to_tag);
+	tnd_free(t->peer_name);
 	tnd_free(t->ack);
 	tnd_free(t);
 }
@@ -115,6 +116,9 @@ int txn_send_bytes(struct txn *t, const char *data, size_t len)
 {
 	struct txn_io *io = &t->layer->io;
 
+	if (t->peer_name && io->send_named)
+		return io->send_named(io->arg, &t->peer, t->peer_name, data,
+				      len);
 	return io->send(io->arg, &t->peer, data, len);
 }
 

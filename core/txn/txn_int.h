@@ -31,6 +31,7 @@ struct txn {
 	enum txn_state state;
 	struct sip_msg *req;  /* the request that made it: owned */
 	struct net_peer peer; /* client: next hop; server: where answers go */
+	char *peer_name;      /* client over TLS: the name to verify, or NULL */
 	bool reliable;
 
 	char *out; /* the last message sent: request or response, printed */

@@ -31,11 +31,18 @@ struct txn_config {
 };
 extern const struct txn_config txn_config_default;
 
-/* Sends `len` bytes to `to`. Returns 0, or an errno: a transport error. */
+/*
+ * Sends `len` bytes to `to`. Returns 0, or an errno: a transport error.
+ * send_named (optional) is send for a request to a TLS peer known by a
+ * host name, which the transport must verify (RFC 5922); without it,
+ * such sends go through send.
+ */
 struct txn_io {
 	int (*send)(void *arg, const struct net_peer *to, const char *data,
 		    size_t len);
 	void *arg;
+	int (*send_named)(void *arg, const struct net_peer *to,
+			  const char *name, const char *data, size_t len);
 };
 
 struct txn;
@@ -102,6 +109,14 @@ void txn_layer_receive(struct txn_layer *layer, struct sip_msg *msg_take,
 int txn_client_start(struct txn_layer *layer, struct sip_msg *req_take,
 		     const struct net_peer *to, txn_event_fn fn, void *arg,
 		     struct txn **out);
+/*
+ * txn_client_start to a peer known by host name `name` (copied; NULL
+ * for none): over TLS, every send of the transaction goes through
+ * txn_io.send_named with it, so the server's certificate must name it.
+ */
+int txn_client_start_named(struct txn_layer *layer, struct sip_msg *req_take,
+			   const struct net_peer *to, const char *name,
+			   txn_event_fn fn, void *arg, struct txn **out);
 
 /*
  * Sends a response through server transaction `st` (taking it), which

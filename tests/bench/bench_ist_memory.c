@@ -199,7 +199,7 @@ static int invite_parse(struct bench *b, size_t i, struct sip_msg **out)
 static int setup(struct bench *b)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)&b->from.addr;
-	struct txn_io io = { discard_send, b };
+	struct txn_io io = { .send = discard_send, .arg = b };
 	struct txn_tu tu = { ring, b };
 
 	b->from.transport = NET_UDP;

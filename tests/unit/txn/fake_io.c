@@ -73,9 +73,24 @@ static int fake_io_send(void *arg, const struct net_peer *to, const char *data,
 	return 0;
 }
 
+/* Records the name beside the send, then sends as fake_io_send does. */
+static int fake_io_send_named(void *arg, const struct net_peer *to,
+			      const char *name, const char *data, size_t len)
+{
+	struct fake_io *io = arg;
+	int rc = fake_io_send(arg, to, data, len);
+
+	if (io->nsends && !io->overflow)
+		snprintf(io->sends[io->nsends - 1].name,
+			 sizeof(io->sends[0].name), "%s", name);
+	return rc;
+}
+
 struct txn_io fake_io_ops(struct fake_io *io)
 {
-	return (struct txn_io){ .send = fake_io_send, .arg = io };
+	return (struct txn_io){ .send = fake_io_send,
+				.arg = io,
+				.send_named = fake_io_send_named };
 }
 
 void fake_io_fail_next(struct fake_io *io, unsigned count, int err)

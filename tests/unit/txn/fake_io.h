@@ -45,6 +45,7 @@ struct fake_send {
 	struct net_peer to;
 	uint64_t at_ms;
 	int error;              /* the errno this attempt failed with, or 0 */
+	char name[64];          /* send_named's name, or "" for send */
 	struct sip_msg *parsed; /* fake_sent's cache */
 };
 

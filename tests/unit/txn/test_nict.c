@@ -274,6 +274,28 @@ TXN_CASE(test_nict_initial_send_failure_returns_errno)
 	return 0;
 }
 
+/* RFC 5922: a TLS peer known by name is sent to with that name. */
+TXN_CASE(test_nict_named_tls_peer_sends_with_its_name)
+{
+	struct net_peer tls = fake_peer_uas(NET_TLS);
+	struct net_peer udp = fake_peer_uas(NET_UDP);
+	struct sip_msg *req;
+	struct txn *ct;
+
+	CHECK_INT(fake_msg(&req, OPTIONS_VIA("TLS")), 0);
+	CHECK_INT(txn_client_start_named(e->layer, req, &tls, "example.com",
+					 NULL, NULL, &ct),
+		  0);
+	CHECK_STR(S(e->io.sends[0].name), "example.com");
+	/* Over UDP there is no certificate to check: no name. */
+	CHECK_INT(fake_msg(&req, OPTIONS_VIA("UDP")), 0);
+	CHECK_INT(txn_client_start_named(e->layer, req, &udp, "example.com",
+					 NULL, NULL, &ct),
+		  0);
+	CHECK_STR(S(e->io.sends[1].name), "");
+	return 0;
+}
+
 /* RFC 3261 §17.1.4: a connection that failed takes its transactions. */
 TXN_CASE(test_nict_network_error_ends_transactions_to_that_peer)
 {
@@ -355,6 +377,7 @@ static const struct test_case cases[] = {
 	TEST(test_nict_tcp_no_retransmissions_timer_f),
 	TEST(test_nict_tcp_timer_k_zero),
 	TEST(test_nict_initial_send_failure_returns_errno),
+	TEST(test_nict_named_tls_peer_sends_with_its_name),
 	TEST(test_nict_network_error_ends_transactions_to_that_peer),
 	TEST(test_nict_retransmission_failure_is_transport_error),
 	TEST(test_nict_start_refuses_ack_and_bad_branch),

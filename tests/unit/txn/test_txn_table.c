@@ -86,7 +86,8 @@ static int test_table_absorbs_retransmissions_across_doublings(void)
 	char text[512];
 
 	tnd_timers_init_manual(&timers, 0);
-	CHECK_OK(txn_layer_new(NULL, &timers, (struct txn_io){ discard, NULL },
+	CHECK_OK(txn_layer_new(NULL, &timers,
+			       (struct txn_io){ .send = discard },
 			       (struct txn_tu){ on_request, &c }, &layer));
 	for (unsigned round = 0; round < 2; round++) {
 		for (unsigned i = 0; i < MANY; i++) {
@@ -125,7 +126,8 @@ static int test_table_matches_responses_across_doublings(void)
 	char text[512];
 
 	tnd_timers_init_manual(&timers, 0);
-	CHECK_OK(txn_layer_new(NULL, &timers, (struct txn_io){ discard, NULL },
+	CHECK_OK(txn_layer_new(NULL, &timers,
+			       (struct txn_io){ .send = discard },
 			       (struct txn_tu){ on_request, &c }, &layer));
 	for (unsigned i = 0; i < MANY; i++) {
 		request_text(text, sizeof(text), i, "OPTIONS");

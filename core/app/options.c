@@ -34,6 +34,8 @@ void app_options_usage(FILE *to)
 	    "(resolv.conf)\n"
 	    "  --config FILE             settings as \"key = value\" lines;\n"
 	    "                            the command line wins\n"
+	    "  --max-transactions N      live server transactions before 503 "
+	    "(1000000)\n"
 	    "  --log-level LEVEL         error, warn, info (default), debug\n"
 	    "  --parse FILE|-            show how a SIP message parses, exit\n"
 	    "  --version, --help\n");
@@ -51,6 +53,24 @@ static int parse_ms(const char *name, const char *text, uint32_t *out)
 			"tandem: --%s wants milliseconds (1..600000), "
 			"not \"%s\"\n",
 			name, text);
+		return EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_count(const char *text, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || *end || end == text || v == 0 || v > 100000000) {
+		fprintf(stderr,
+			"tandem: --max-transactions wants 1..100000000, "
+			"not \"%s\"\n",
+			text);
 		return EINVAL;
 	}
 	*out = (uint32_t)v;
@@ -92,6 +112,7 @@ enum {
 	OPT_PING_INTERVAL,
 	OPT_DNS_SERVER,
 	OPT_CONFIG,
+	OPT_MAX_TXNS,
 };
 
 static int add_ping(struct app_options *opts, const char *uri)
@@ -123,6 +144,7 @@ static int take_option(struct app_options *opts, int c, const char *arg)
 		return parse_ms("ping-interval", arg, &opts->ping_interval_ms);
 	case OPT_DNS_SERVER: opts->dns_servers = arg; return 0;
 	case OPT_CONFIG: return 0; /* read before the other options */
+	case OPT_MAX_TXNS: return parse_count(arg, &opts->txn.max_server_txns);
 	case OPT_TLS_CERT: opts->tls.cert_file = arg; return 0;
 	case OPT_TLS_KEY: opts->tls.key_file = arg; return 0;
 	case OPT_TLS_CA: opts->tls.ca_file = arg; return 0;
@@ -189,6 +211,7 @@ int app_options_parse(int argc, char **argv, struct app_options *opts)
 		{ "ping-interval", required_argument, NULL, OPT_PING_INTERVAL },
 		{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
 		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "max-transactions", required_argument, NULL, OPT_MAX_TXNS },
 		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
 		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 		{ "tls-ca", required_argument, NULL, OPT_TLS_CA },

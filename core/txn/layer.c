@@ -17,6 +17,7 @@ const struct txn_config txn_config_default = {
 	.t2_ms = 4000,
 	.t4_ms = 5000,
 	.trying_ms = 200,
+	.max_server_txns = 1000000,
 };
 
 int txn_layer_new(const struct txn_config *config, struct tnd_timers *timers,
@@ -101,14 +102,37 @@ static void receive_matched(struct txn *t, const struct sip_msg *req,
 	txn_release(t);
 }
 
+/* Over max_server_txns: 503 and Retry-After, keeping no state. */
+static void refuse_overload(struct txn_layer *layer, const struct sip_msg *req,
+			    const struct net_peer *from)
+{
+	struct sip_msg *res;
+
+	layer->stats.overload_refused++;
+	if (sip_msg_response_new(req, 503, "Server Overloaded", TND_SLICE_NULL,
+				 &res))
+		return;
+	if (sip_msg_hdr_add(res, "Retry-After", TND_SLICE_LIT("5"),
+			    SIP_HDR_APPEND) == 0)
+		txn_layer_send(layer, res, from);
+	sip_msg_free(res);
+}
+
 static void new_server(struct txn_layer *layer, struct sip_msg *req_take,
 		       const struct net_peer *from)
 {
 	enum txn_kind kind =
 	    req_take->method == SIP_METHOD_INVITE ? TXN_IST : TXN_NIST;
-	struct txn *st = txn_new(layer, kind, req_take, from);
+	uint64_t live =
+	    layer->stats.live[TXN_IST] + layer->stats.live[TXN_NIST];
+	struct txn *st;
 
-	if (!st) {
+	if (live >= layer->config.max_server_txns) {
+		refuse_overload(layer, req_take, from);
+		sip_msg_free(req_take);
+		return;
+	}
+	if (!(st = txn_new(layer, kind, req_take, from))) {
 		sip_msg_free(req_take);
 		return; /* no memory: the peer retransmits */
 	}

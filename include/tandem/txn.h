@@ -28,6 +28,12 @@ struct txn_config {
 	uint32_t t2_ms; /* cap on non-INVITE and response retransmits, 4000 */
 	uint32_t t4_ms; /* longest a message stays in the network, 5000 */
 	uint32_t trying_ms; /* IST: send 100 if the TU has not answered, 200 */
+	/*
+	 * Live server transactions at most, 1000000 (about 3.5 KB each, for
+	 * up to 64*T1): past it, new requests are answered 503 with
+	 * Retry-After statelessly, so a flood cannot take all memory.
+	 */
+	uint32_t max_server_txns;
 };
 extern const struct txn_config txn_config_default;
 
@@ -85,6 +91,7 @@ struct txn_stats {
 	uint64_t retransmissions_absorbed; /* requests and responses */
 	uint64_t stray_responses;          /* matched no client transaction */
 	uint64_t stray_acks;               /* passed up with st == NULL */
+	uint64_t overload_refused;         /* answered 503: max_server_txns */
 };
 
 int txn_layer_new(const struct txn_config *config, struct tnd_timers *timers,

@@ -149,9 +149,63 @@ static int test_table_matches_responses_across_doublings(void)
 	return 0;
 }
 
+struct sent {
+	unsigned n;
+	char last[512];
+};
+
+static int record(void *arg, const struct net_peer *to, const char *data,
+		  size_t len)
+{
+	struct sent *s = arg;
+
+	(void)to;
+	s->n++;
+	snprintf(s->last, sizeof(s->last), "%.*s", (int)len, data);
+	return 0;
+}
+
+/* A flood of new requests cannot grow the table past its cap. */
+static int test_table_cap_answers_503_statelessly(void)
+{
+	struct txn_config cfg = txn_config_default;
+	struct counts c = { 0 };
+	struct sent sent = { 0 };
+	struct tnd_timers timers;
+	struct txn_layer *layer;
+	struct txn_stats stats;
+	char text[512];
+
+	cfg.max_server_txns = 2;
+	tnd_timers_init_manual(&timers, 0);
+	CHECK_OK(txn_layer_new(&cfg, &timers,
+			       (struct txn_io){ .send = record, .arg = &sent },
+			       (struct txn_tu){ on_request, &c }, &layer));
+	for (unsigned i = 0; i < 3; i++) {
+		request_text(text, sizeof(text), i, "OPTIONS");
+		CHECK_OK(receive_text(layer, text));
+	}
+	txn_layer_stats(layer, &stats);
+	CHECK_INT(c.requests, 2);
+	CHECK_INT(stats.live[TXN_NIST], 2);
+	CHECK_INT(stats.overload_refused, 1);
+	CHECK_INT(sent.n, 3);
+	CHECK(strncmp(sent.last, "SIP/2.0 503 Server Overloaded\r\n", 31) == 0);
+	CHECK(strstr(sent.last, "\r\nRetry-After: 5\r\n") != NULL);
+	CHECK(strstr(sent.last, "Call-ID: many-2\r\n") != NULL);
+	/* Once they end, requests are served again. */
+	tnd_timers_advance(&timers, 32000);
+	request_text(text, sizeof(text), 3, "OPTIONS");
+	CHECK_OK(receive_text(layer, text));
+	CHECK_INT(c.requests, 3);
+	txn_layer_free(layer);
+	return 0;
+}
+
 static const struct test_case cases[] = {
 	TEST(test_table_absorbs_retransmissions_across_doublings),
 	TEST(test_table_matches_responses_across_doublings),
+	TEST(test_table_cap_answers_503_statelessly),
 };
 
 TEST_MAIN(cases)

@@ -29,7 +29,8 @@ struct ssl_ctx_st;
 /* How long accepting pauses after accept() failed (EMFILE and such). */
 #define NET_ACCEPT_RETRY_MS 100
 /* RFC 3261 §18.2.2 / §19.1.2: the port when sent-by names none. */
-#define NET_SIP_PORT 5060
+#define NET_SIP_PORT  5060
+#define NET_SIPS_PORT 5061
 /* The longest host name (RFC 1035 §2.3.4, as text without a final dot). */
 #define NET_TLS_NAME_MAX 253
 

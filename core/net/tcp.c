@@ -173,6 +173,23 @@ static int tcp_open(struct net *net, const struct net_peer *to,
 			   out);
 }
 
+/*
+ * RFC 3261 §18.2.2: the connection a request came on has closed; its
+ * response goes on a connection to the received IP and the sent-by port.
+ */
+static int tcp_send_via(struct net *net, const struct net_peer *to,
+			const char *tls_name, const char *data, size_t len)
+{
+	struct net_peer via = *to;
+
+	if (!to->via_port)
+		return ENOTCONN;
+	via.conn = 0;
+	via.via_port = 0;
+	net_addr_set_port(&via.addr, to->via_port);
+	return net_tcp_send(net, &via, tls_name, data, len);
+}
+
 int net_tcp_send(struct net *net, const struct net_peer *to,
 		 const char *tls_name, const char *data, size_t len)
 {
@@ -182,7 +199,7 @@ int net_tcp_send(struct net *net, const struct net_peer *to,
 	if (to->conn) {
 		conn = net_conn_table_find(&net->conns, to->conn);
 		if (!conn || conn->peer.transport != to->transport)
-			return ENOTCONN;
+			return tcp_send_via(net, to, tls_name, data, len);
 	} else if (!(conn = tcp_find_open(net, to, tls_name))) {
 		/* A message that cannot fit must not open a connection. */
 		if (len > net->cfg.max_conn_buffer)

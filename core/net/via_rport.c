@@ -173,9 +173,19 @@ void net_via_reply_peer(const struct sip_msg *req,
 			const struct net_peer *source, struct net_peer *out)
 {
 	*out = *source;
-	/* §18.2.2: reliable transports answer on the same connection. */
-	if (net_transport_reliable(source->transport) || !req->has_via)
+	if (!req->has_via)
 		return;
+	/*
+	 * §18.2.2: reliable transports answer on the same connection, or,
+	 * once it has closed, on a new one to the received IP at the sent-by
+	 * port.
+	 */
+	if (net_transport_reliable(source->transport)) {
+		out->via_port = req->via.port                  ? req->via.port
+				: source->transport == NET_TLS ? NET_SIPS_PORT
+							       : NET_SIP_PORT;
+		return;
+	}
 	/* RFC 3581 §4: rport means back to the source IP and port. */
 	if (req->via.has_rport)
 		return;

@@ -22,6 +22,11 @@ struct net_peer {
 	socklen_t addrlen;
 	uint32_t listener; /* the local socket it came on / to send from */
 	uint64_t conn;     /* stream connection id; 0: find or open one */
+	/*
+	 * Responses over a stream: the Via sent-by port to connect to at
+	 * addr's IP when `conn` has closed (RFC 3261 §18.2.2); 0: none.
+	 */
+	uint16_t via_port;
 };
 
 /* Same family, address and port (and IPv6 scope). */

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "net_test_util.h"
@@ -192,11 +193,50 @@ static int test_tcp_out_message_over_cap_opens_nothing(void)
 	return 0;
 }
 
+/*
+ * RFC 3261 §18.2.2: a request's connection closed before its response:
+ * the response goes on a new connection to the received IP and the Via's
+ * sent-by port, where the client listens (here: net A's listener).
+ */
+static int test_tcp_response_after_close_goes_to_sent_by_port(void)
+{
+	struct out_fix f;
+	struct sockaddr_storage a_addr;
+	const char res[] = "SIP/2.0 200 OK\r\n"
+			   "Via: SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKv1\r\n"
+			   "From: <sip:a@example.com>;tag=1\r\n"
+			   "To: <sip:b@example.com>;tag=2\r\n"
+			   "Call-ID: closed\r\nCSeq: 1 OPTIONS\r\n"
+			   "Content-Length: 0\r\n\r\n";
+	char via[128], req[512];
+	size_t len;
+	int fd;
+
+	CHECK_INT(out_fix_open(&f, NULL, false, "tcp:127.0.0.1:0"), 0);
+	CHECK(nt_listen(f.env.net, "tcp:127.0.0.1:0", &a_addr) != 0);
+	snprintf(via, sizeof(via), "SIP/2.0/TCP 127.0.0.1:%u;branch=z9hG4bKv1",
+		 (unsigned)nt_addr_port(&a_addr));
+	len = nt_request(req, sizeof(req), via, "closed");
+	CHECK((fd = nt_tcp_client(&f.b_addr)) >= 0);
+	CHECK(nt_send_all(fd, req, len));
+	NT_WAIT(f.env.base, f.b_inbox.n == 1);
+	CHECK_INT(f.b_inbox.from[0].via_port, nt_addr_port(&a_addr));
+	close(fd);
+	NT_WAIT(f.env.base, stats_of(f.b).conns_open == 0);
+	CHECK_INT(net_send(f.b, &f.b_inbox.from[0], res, sizeof(res) - 1), 0);
+	NT_WAIT(f.env.base, f.env.inbox.n == 1);
+	CHECK_STR(f.env.inbox.msgs[0]->call_id, "closed");
+	CHECK_INT(stats_of(f.b).conns_connected, 1);
+	out_fix_close(&f);
+	return 0;
+}
+
 static const struct test_case cases[] = {
 	TEST(test_tcp_out_connects_and_reuses),
 	TEST(test_tcp_out_refused_connect_is_reported),
 	TEST(test_tcp_out_connect_timeout_is_reported),
 	TEST(test_tcp_out_ipv6),
 	TEST(test_tcp_out_message_over_cap_opens_nothing),
+	TEST(test_tcp_response_after_close_goes_to_sent_by_port),
 };
 TEST_MAIN(cases)

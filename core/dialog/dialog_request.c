@@ -187,19 +187,15 @@ out:
 }
 
 /*
- * A first local CSeq below 2^31 (RFC 3261 §8.1.1.5), from six token
- * characters folded six bits each. It need not be unguessable, only
- * arbitrary; 0 is avoided so that the numbers stay positive.
+ * A first local CSeq below 2^31 (RFC 3261 §8.1.1.5); 0 is avoided so
+ * that the numbers stay positive.
  */
 static int random_cseq(uint32_t *out)
 {
-	char tok[7];
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (tnd_rand_token(tok, 6) != 0)
+	if (tnd_rand_u64(&v))
 		return EIO;
-	for (size_t i = 0; i < 6; i++)
-		v = (v << 6) | ((unsigned char)tok[i] & 63u);
 	*out = (uint32_t)(v % (DIALOG_CSEQ_LIMIT - 1)) + 1;
 	return 0;
 }

@@ -32,6 +32,19 @@ int tnd_rand_token(char *out, size_t chars)
 	return 0;
 }
 
+int tnd_rand_u64(uint64_t *out)
+{
+	unsigned char raw[8];
+	uint64_t v = 0;
+
+	if (RAND_bytes(raw, (int)sizeof(raw)) != 1)
+		return EIO;
+	for (size_t i = 0; i < sizeof(raw); i++)
+		v = v << 8 | raw[i];
+	*out = v;
+	return 0;
+}
+
 int tnd_rand_branch(char *out, size_t size)
 {
 	size_t cookie = sizeof(TND_BRANCH_COOKIE) - 1;

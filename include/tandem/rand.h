@@ -7,6 +7,7 @@
 #define TANDEM_RAND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* 128 bits of entropy in 22 base64url-like characters, plus the cookie. */
 #define TND_RAND_TOKEN_CHARS 22
@@ -19,6 +20,8 @@
  * and a NUL into out[chars + 1]. Returns 0, or EIO when the CSPRNG fails.
  */
 int tnd_rand_token(char *out, size_t chars);
+/* 64 random bits (hash seeds, first CSeq numbers). 0, or EIO. */
+int tnd_rand_u64(uint64_t *out);
 /* "z9hG4bK" + a token: out must hold TND_BRANCH_LEN + 1 bytes. */
 int tnd_rand_branch(char *out, size_t size);
 

@@ -143,7 +143,23 @@ static int test_rand_branches_differ(void)
 	return 0;
 }
 
+/* 64 bits from the CSPRNG: ten draws, all different, some high bits set. */
+static int test_rand_u64_draws_differ(void)
+{
+	uint64_t v[10], any_high = 0;
+
+	for (size_t i = 0; i < 10; i++) {
+		CHECK_INT(tnd_rand_u64(&v[i]), 0);
+		any_high |= v[i] >> 56;
+		for (size_t j = 0; j < i; j++)
+			CHECK(v[i] != v[j]);
+	}
+	CHECK(any_high != 0);
+	return 0;
+}
+
 static const struct test_case cases[] = {
+	TEST(test_rand_u64_draws_differ),
 	TEST(test_rand_token_writes_exact_length_and_nul),
 	TEST(test_rand_token_of_zero_chars_is_empty),
 	TEST(test_rand_token_longer_than_one_draw),

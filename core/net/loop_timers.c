@@ -1,33 +1,46 @@
 /*
- * Drives the timer facility from the event loop: the net owns one
- * libevent timer (net->timer_ev) armed for the facility's next due
- * instant. Every I/O callback of the net and every run re-arms it, so
- * tnd_timers_run happens on time and the loop never spins waiting. The
- * facility keeps the time (monotonic, or manual in tests); libevent only
- * says when to look.
+ * The loop timer of loop_timer.h, and the net's kick on it.
  */
+#include "loop_timer.h"
 #include "net_int.h"
 
-void net_timers_kick(struct net *net)
+static void on_event(evutil_socket_t fd, short what, void *arg)
 {
-	int64_t delay = tnd_timers_next_delay(net->timers);
+	struct net_loop_timer *lt = arg;
+
+	(void)fd;
+	(void)what;
+	tnd_timers_run(lt->timers);
+	net_loop_timer_kick(lt);
+}
+
+void net_loop_timer_init(struct net_loop_timer *lt, struct event_base *base,
+			 struct tnd_timers *timers)
+{
+	lt->timers = timers;
+	evtimer_assign(&lt->ev, base, on_event, lt);
+}
+
+void net_loop_timer_kick(struct net_loop_timer *lt)
+{
+	int64_t delay = tnd_timers_next_delay(lt->timers);
 	struct timeval tv;
 
 	if (delay < 0) {
-		evtimer_del(&net->timer_ev);
+		evtimer_del(&lt->ev);
 		return;
 	}
 	tv.tv_sec = (time_t)(delay / 1000);
 	tv.tv_usec = (suseconds_t)(delay % 1000) * 1000;
-	evtimer_add(&net->timer_ev, &tv);
+	evtimer_add(&lt->ev, &tv);
 }
 
-void net_loop_timers_on_event(evutil_socket_t fd, short what, void *arg)
+void net_loop_timer_stop(struct net_loop_timer *lt)
 {
-	struct net *net = arg;
+	evtimer_del(&lt->ev);
+}
 
-	(void)fd;
-	(void)what;
-	tnd_timers_run(net->timers);
-	net_timers_kick(net);
+void net_timers_kick(struct net *net)
+{
+	net_loop_timer_kick(&net->loop_timer);
 }

@@ -33,21 +33,6 @@ static bool config_valid(const struct net_config *cfg)
 	       !cfg->tls.cert_file == !cfg->tls.key_file;
 }
 
-/* The address index hashes what peers choose: key it unpredictably. */
-static int table_seed(uint64_t *seed)
-{
-	char token[TND_RAND_TOKEN_CHARS + 1];
-	uint64_t h = 0xcbf29ce484222325ull;
-	int rc;
-
-	if ((rc = tnd_rand_token(token, TND_RAND_TOKEN_CHARS)))
-		return rc;
-	for (size_t i = 0; i < TND_RAND_TOKEN_CHARS; i++)
-		h = (h ^ (unsigned char)token[i]) * 0x100000001b3ull;
-	*seed = h;
-	return 0;
-}
-
 int net_new(struct event_base *base, struct tnd_timers *timers,
 	    const struct net_config *cfg, net_receive_fn fn, void *arg,
 	    struct net **out)
@@ -61,7 +46,7 @@ int net_new(struct event_base *base, struct tnd_timers *timers,
 		cfg = &net_config_default;
 	if (!base || !timers || !fn || !config_valid(cfg))
 		return EINVAL;
-	if ((rc = table_seed(&seed)))
+	if ((rc = tnd_rand_u64(&seed)))
 		return rc;
 	if (!(net = tnd_calloc(1, sizeof(*net))))
 		return ENOMEM;
@@ -76,7 +61,7 @@ int net_new(struct event_base *base, struct tnd_timers *timers,
 	net->cfg = *cfg;
 	net->on_receive = fn;
 	net->receive_arg = arg;
-	evtimer_assign(&net->timer_ev, base, net_loop_timers_on_event, net);
+	net_loop_timer_init(&net->loop_timer, base, timers);
 	*out = net;
 	return 0;
 }
@@ -92,7 +77,7 @@ void net_free(struct net *net)
 	net_conn_table_free(&net->conns);
 	net_listeners_free(net);
 	net_tls_free(net);
-	evtimer_del(&net->timer_ev);
+	net_loop_timer_stop(&net->loop_timer);
 	tnd_free(net->dgram);
 	tnd_free(net);
 }

@@ -18,6 +18,7 @@
 #include <event2/event.h>
 #include <event2/event_struct.h>
 
+#include "loop_timer.h"
 #include "tandem/net.h"
 
 struct bufferevent;
@@ -102,7 +103,7 @@ struct net {
 	struct net_conn_table conns;
 	uint64_t last_conn_id; /* ids count up from 1, never reused */
 	char *dgram;           /* limits.max_message + 1 bytes */
-	struct event timer_ev;
+	struct net_loop_timer loop_timer; /* drives `timers` from the loop */
 	struct net_stats stats;
 	struct ssl_ctx_st *tls_server; /* made for the first tls listener */
 	struct ssl_ctx_st *tls_client; /* made for the first TLS connect */
@@ -196,9 +197,6 @@ struct net_conn *net_conn_table_find_tls(const struct net_conn_table *t,
 					 const char *name);
 /* Any live connection, or NULL: for closing them all. */
 struct net_conn *net_conn_table_any(const struct net_conn_table *t);
-
-/* loop_timers.c: the timer event's callback (net_timers_kick arms it). */
-void net_loop_timers_on_event(evutil_socket_t fd, short what, void *arg);
 
 /* receive.c: one datagram or stream frame from `source`. */
 void net_receive(struct net *net, const char *data, size_t len,

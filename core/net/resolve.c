@@ -67,30 +67,6 @@ static void on_sock_state(void *data, ares_socket_t fd, int readable,
 	event_add(&s->ev, NULL);
 }
 
-static void kick(struct net_resolver *res)
-{
-	int64_t delay = tnd_timers_next_delay(res->timers);
-	struct timeval tv;
-
-	if (delay < 0) {
-		evtimer_del(&res->kick_ev);
-		return;
-	}
-	tv.tv_sec = (time_t)(delay / 1000);
-	tv.tv_usec = (suseconds_t)(delay % 1000) * 1000;
-	evtimer_add(&res->kick_ev, &tv);
-}
-
-static void on_kick(evutil_socket_t fd, short what, void *arg)
-{
-	struct net_resolver *res = arg;
-
-	(void)fd;
-	(void)what;
-	tnd_timers_run(res->timers);
-	kick(res);
-}
-
 /* A query's time is up: c-ares retries it or fails it. */
 static void on_ares_timer(struct tnd_timer *timer, void *arg)
 {
@@ -118,7 +94,7 @@ void net_resolver_rearm(struct net_resolver *res)
 	} else {
 		tnd_timer_cancel(res->timers, &res->ares_timer);
 	}
-	kick(res);
+	net_loop_timer_kick(&res->loop_timer);
 }
 
 void net_resolver_query(struct net_resolver *res, const char *name, int type,
@@ -184,20 +160,6 @@ void net_resolver_unlink(struct net_resolver *res, struct net_resolve *lk)
 	res->nlookups--;
 }
 
-static int rng_seed(uint64_t *seed)
-{
-	char token[TND_RAND_TOKEN_CHARS + 1];
-	uint64_t h = 0xcbf29ce484222325ull;
-	int rc;
-
-	if ((rc = tnd_rand_token(token, TND_RAND_TOKEN_CHARS)))
-		return rc;
-	for (size_t i = 0; i < TND_RAND_TOKEN_CHARS; i++)
-		h = (h ^ (unsigned char)token[i]) * 0x100000001b3ull;
-	*seed = h ? h : 1; /* xorshift stays at 0 forever */
-	return 0;
-}
-
 static void config_defaults(struct net_resolver_config *cfg)
 {
 	cfg->servers = NULL;
@@ -255,9 +217,11 @@ int net_resolver_new(struct event_base *base, struct tnd_timers *timers,
 	res->cfg = *cfg;
 	config_defaults(&res->cfg);
 	tnd_timer_init(&res->ares_timer);
-	evtimer_assign(&res->kick_ev, base, on_kick, res);
-	if ((rc = rng_seed(&res->rng)))
+	net_loop_timer_init(&res->loop_timer, base, timers);
+	/* xorshift stays at 0 forever: never seed it with 0. */
+	if ((rc = tnd_rand_u64(&res->rng)))
 		goto out;
+	res->rng |= !res->rng;
 	/* c-ares counts its inits: each resolver holds one. */
 	rc = ares_library_init_mem(ARES_LIB_INIT_ALL, tnd_malloc, tnd_free,
 				   tnd_realloc);
@@ -297,7 +261,7 @@ void net_resolver_free(struct net_resolver *res)
 		tnd_free(s);
 	}
 	tnd_timer_cancel(res->timers, &res->ares_timer);
-	evtimer_del(&res->kick_ev);
+	net_loop_timer_stop(&res->loop_timer);
 	ares_library_cleanup();
 	tnd_free(res);
 }

@@ -20,6 +20,7 @@
 #include <event2/event.h>
 #include <event2/event_struct.h>
 
+#include "loop_timer.h"
 #include "tandem/resolve.h"
 
 /* Record types and class, RFC 1035 §3.2.2, RFC 3596, 2782 and 3403. */
@@ -118,9 +119,9 @@ struct net_resolver {
 	struct net_resolver_config cfg; /* servers not kept */
 	ares_channel channel;
 	struct resolve_sock *socks;
-	struct tnd_timer ares_timer; /* c-ares's next timeout */
-	struct event kick_ev;        /* the facility's next due timer */
-	struct net_resolve *lookups; /* cancelled ones included */
+	struct tnd_timer ares_timer;      /* c-ares's next timeout */
+	struct net_loop_timer loop_timer; /* wakes the loop for `timers` */
+	struct net_resolve *lookups;      /* cancelled ones included */
 	size_t nlookups;
 	uint64_t rng; /* SRV weights only: not a secret */
 	bool destroying;

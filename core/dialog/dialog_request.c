@@ -150,7 +150,7 @@ static int build(const struct dialog *d, const struct request_in *in,
 	struct sip_request_spec spec = {
 		.method = in->method,
 		.method_name = in->method_name,
-		.via_host = TND_SLICE_LIT(DIALOG_VIA_PLACEHOLDER),
+		.via_host = TND_SLICE_LIT(DIALOG_VIA_UNSENT_HOST),
 		.from_tag = tnd_slice_from_cstr(d->local_tag),
 		.call_id = tnd_slice_from_cstr(d->call_id),
 		.cseq = in->cseq,

@@ -22,7 +22,7 @@
  * route layer replaces it with the real one of the chosen transport.
  * ".invalid" cannot resolve (RFC 6761 §6.4).
  */
-#define DIALOG_VIA_PLACEHOLDER "tandem.invalid"
+#define DIALOG_VIA_UNSENT_HOST "tandem.invalid"
 
 /* The CSeq ceiling: numbers stay below 2^31 (RFC 3261 §8.1.1.5). */
 #define DIALOG_CSEQ_LIMIT 0x80000000u
@@ -106,7 +106,7 @@ bool dialog_is_early(const struct dialog *d);
  * headers and Route the rest of the set followed by the remote target.
  * From is the local URI and tag, To the remote URI and tag, Contact the
  * local contact, Max-Forwards 70, and the Via's host is
- * DIALOG_VIA_PLACEHOLDER with a fresh branch.
+ * DIALOG_VIA_UNSENT_HOST with a fresh branch.
  *
  * `method_name` names a SIP_METHOD_UNKNOWN method (NULL otherwise);
  * `extra_headers` are "Name: value" lines, NULL-terminated, may be NULL;

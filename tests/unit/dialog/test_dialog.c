@@ -294,7 +294,7 @@ static int test_request_loose_routing_targets_remote_contact(void)
 	CHECK_STR(sip_msg_hdr(bye, SIP_HDR_CONTACT)->value,
 		  "<" BOB_CONTACT ">");
 	CHECK_INT(bye->max_forwards, 70);
-	CHECK_STR(bye->via.host, DIALOG_VIA_PLACEHOLDER);
+	CHECK_STR(bye->via.host, DIALOG_VIA_UNSENT_HOST);
 	CHECK_INT(bye->via.branch.len, TND_BRANCH_LEN);
 	CHECK_INT(bye->cseq.method, SIP_METHOD_BYE);
 	sip_msg_free(bye);

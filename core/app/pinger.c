@@ -74,8 +74,8 @@ static int peer_request(struct peer *peer, struct sip_msg **out)
 	struct sip_request_spec spec = {
 		.method = SIP_METHOD_OPTIONS,
 		.ruri = uri,
-		.via_host =
-		    TND_SLICE_LIT("invalid"), /* each try sets its own */
+		/* txn_route writes the Via of each try: never sent. */
+		.via_host = TND_SLICE_LIT("tandem.invalid"),
 		.from = TND_SLICE_LIT("<sip:tandem@invalid>"),
 		.to = { to, 0 },
 		.cseq = ++peer->cseq,

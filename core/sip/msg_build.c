@@ -119,9 +119,11 @@ int sip_msg_response_new(const struct sip_msg *req, uint16_t status,
 	return build_and_parse(write_response, &a, false, out);
 }
 
+/* ACK of a non-2xx (§17.1.1.3) and CANCEL (§9.1) share their form. */
 struct ack_args {
 	const struct sip_msg *invite;
-	const struct sip_msg *res;
+	const struct sip_msg *res; /* ACK: its To; CANCEL: NULL */
+	const char *method;
 };
 
 static void write_ack(struct sip_text *t, const void *arg)
@@ -129,11 +131,13 @@ static void write_ack(struct sip_text *t, const void *arg)
 	const struct ack_args *a = arg;
 	const struct sip_msg *inv = a->invite;
 	const struct sip_hdr *via = sip_msg_hdr(inv, SIP_HDR_VIA);
-	const struct sip_hdr *to = sip_msg_hdr(a->res, SIP_HDR_TO);
+	const struct sip_hdr *to =
+	    sip_msg_hdr(a->res ? a->res : inv, SIP_HDR_TO);
 	struct tnd_slice top;
 	size_t pos = 0;
 
-	sip_text_cstr(t, "ACK ");
+	sip_text_cstr(t, a->method);
+	sip_text_put(t, " ", 1);
 	sip_text_slice(t, inv->ruri_text);
 	sip_text_cstr(t, " SIP/2.0\r\n");
 	/* Only the top Via value, which carries the INVITE's branch. */
@@ -149,20 +153,51 @@ static void write_ack(struct sip_text *t, const void *arg)
 	put_header(t, TND_SLICE_LIT("To"), to->value);
 	sip_text_cstr(t, "CSeq: ");
 	sip_text_uint(t, inv->cseq.number);
-	sip_text_cstr(t, " ACK\r\nContent-Length: 0\r\n\r\n");
+	sip_text_put(t, " ", 1);
+	sip_text_cstr(t, a->method);
+	sip_text_cstr(t, "\r\nContent-Length: 0\r\n\r\n");
+}
+
+static bool is_sent_invite(const struct sip_msg *invite)
+{
+	return invite->is_request && invite->method == SIP_METHOD_INVITE &&
+	       invite->has_via && invite->has_cseq && invite->has_to;
 }
 
 int sip_msg_ack_new(const struct sip_msg *invite, const struct sip_msg *res,
 		    struct sip_msg **out)
 {
-	struct ack_args a = { invite, res };
+	struct ack_args a = { invite, res, "ACK" };
 
 	*out = NULL;
-	if (!invite->is_request || invite->method != SIP_METHOD_INVITE ||
-	    res->is_request || !invite->has_via || !invite->has_cseq ||
-	    !res->has_to)
+	if (!is_sent_invite(invite) || res->is_request || !res->has_to)
 		return EINVAL;
 	return build_and_parse(write_ack, &a, true, out);
+}
+
+int sip_msg_cancel_new(const struct sip_msg *invite, struct sip_msg **out)
+{
+	struct ack_args a = { invite, NULL, "CANCEL" };
+
+	*out = NULL;
+	if (!is_sent_invite(invite))
+		return EINVAL;
+	return build_and_parse(write_ack, &a, true, out);
+}
+
+int sip_msg_dup(const struct sip_msg *msg, struct sip_msg **out)
+{
+	size_t size = sip_msg_print_size(msg), written;
+	char *buf = tnd_malloc(size ? size : 1);
+	int rc;
+
+	*out = NULL;
+	if (!buf)
+		return ENOMEM;
+	sip_msg_print(msg, buf, size, &written);
+	rc = sip_msg_parse_generated(buf, written, false, out);
+	tnd_free(buf);
+	return rc;
 }
 
 struct request_args {

@@ -71,3 +71,14 @@ char *tnd_slice_dup(struct tnd_slice s)
 	copy[s.len] = '\0';
 	return copy;
 }
+
+struct tnd_slice tnd_slice_trim(struct tnd_slice s)
+{
+	while (s.len && (s.p[0] == ' ' || s.p[0] == '\t')) {
+		s.p++;
+		s.len--;
+	}
+	while (s.len && (s.p[s.len - 1] == ' ' || s.p[s.len - 1] == '\t'))
+		s.len--;
+	return s;
+}

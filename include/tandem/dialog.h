@@ -18,11 +18,10 @@
 #include "tandem/slice.h"
 
 /*
- * The sent-by host of the Via in requests built here: the transaction or
- * route layer replaces it with the real one of the chosen transport.
- * ".invalid" cannot resolve (RFC 6761 §6.4).
+ * The sent-by host of the Via in requests built here: the route layer
+ * replaces it with the real one of the chosen transport.
  */
-#define DIALOG_VIA_UNSENT_HOST "tandem.invalid"
+#define DIALOG_VIA_UNSENT_HOST SIP_UNSENT_HOST
 
 /* The CSeq ceiling: numbers stay below 2^31 (RFC 3261 §8.1.1.5). */
 #define DIALOG_CSEQ_LIMIT 0x80000000u

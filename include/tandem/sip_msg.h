@@ -20,6 +20,13 @@
 #include "tandem/sip_uri.h"
 #include "tandem/slice.h"
 
+/*
+ * The host our requests name in Via (and Contact) before a transport is
+ * chosen: the layer that sends them writes the real one. ".invalid"
+ * cannot resolve (RFC 6761 §6.4), so one that escapes is harmless.
+ */
+#define SIP_UNSENT_HOST "tandem.invalid"
+
 /* Configurable bounds on what a peer may make us parse. */
 struct sip_limits {
 	size_t
@@ -190,6 +197,20 @@ int sip_msg_response_new(const struct sip_msg *req, uint16_t status,
  */
 int sip_msg_ack_new(const struct sip_msg *invite, const struct sip_msg *res,
 		    struct sip_msg **out);
+
+/*
+ * The CANCEL of a sent INVITE (RFC 3261 §9.1): its Request-URI, top Via,
+ * Route headers, From, To, Call-ID and CSeq number, method CANCEL.
+ * Returns 0, EINVAL or ENOMEM.
+ */
+int sip_msg_cancel_new(const struct sip_msg *invite, struct sip_msg **out);
+
+/*
+ * A copy of `msg` with its edits applied, owning its own buffer (what the
+ * copy is parsed from: a message that parsed once parses again). Returns
+ * 0, ENOMEM, or EBADMSG for a message whose edits made it unparsable.
+ */
+int sip_msg_dup(const struct sip_msg *msg, struct sip_msg **out);
 
 /* A request from scratch (RFC 3261 §8.1.1); `extra` headers are
  * "Name: value" lines in order, NULL-terminated, may be NULL. */

@@ -31,5 +31,7 @@ bool tnd_slice_eq_cstr(struct tnd_slice a, const char *s);
 int tnd_slice_to_u32(struct tnd_slice s, uint32_t max, uint32_t *out);
 /* A NUL-terminated heap copy through util/mem; the caller frees it. */
 char *tnd_slice_dup(struct tnd_slice s);
+/* Without leading and trailing spaces and tabs. */
+struct tnd_slice tnd_slice_trim(struct tnd_slice s);
 
 #endif

@@ -654,6 +654,60 @@ static int test_ack_refused_for_other_methods(void)
 	return 0;
 }
 
+/* RFC 3261 §9.1: URI, top Via, Routes, From, To, Call-ID, CSeq number. */
+static int test_cancel_copies_what_the_rfc_names(void)
+{
+	struct sip_msg *inv, *cancel;
+	const struct sip_hdr *route;
+
+	PARSE(ROUTED_INVITE, inv);
+	BUILD(inv, sip_msg_cancel_new(inv, &cancel));
+	CHECK(cancel->method == SIP_METHOD_CANCEL);
+	CHECK_STR(cancel->ruri_text, "sip:bob@biloxi.example.com");
+	CHECK_INT(sip_msg_hdr_count(cancel, SIP_HDR_VIA), 1);
+	CHECK_STR(cancel->via.branch, "z9hG4bKnash");
+	route = sip_msg_hdr(cancel, SIP_HDR_ROUTE);
+	CHECK(route != NULL);
+	CHECK_STR(route->value, "<sip:p1.example.com;lr>");
+	CHECK_STR(cancel->from.tag, "88sja8x");
+	CHECK_INT(cancel->to.tag.len, 0);
+	CHECK_STR(cancel->call_id, "987asjd97y7atg");
+	CHECK_INT(cancel->cseq.number, 986759);
+	CHECK_STR(cancel->cseq.method_name, "CANCEL");
+	sip_msg_free(cancel);
+	sip_msg_free(inv);
+	return 0;
+}
+
+static int test_cancel_refused_for_other_methods(void)
+{
+	struct sip_msg *req, *res, *cancel;
+
+	PARSE(REQUEST, req);
+	BUILD(req, sip_msg_response_new(req, 180, NULL, S("1"), &res));
+	CHECK_INT(sip_msg_cancel_new(res, &cancel), EINVAL);
+	CHECK(cancel == NULL);
+	sip_msg_free(res);
+	sip_msg_free(req);
+	return 0;
+}
+
+/* A copy owns its bytes, edits applied: it outlives the original. */
+static int test_dup_applies_edits_and_owns_its_bytes(void)
+{
+	struct sip_msg *inv, *copy;
+
+	PARSE(ROUTED_INVITE, inv);
+	BUILD(inv, sip_msg_hdr_add(inv, "X-Edit", S("1"), SIP_HDR_APPEND));
+	BUILD(inv, sip_msg_dup(inv, &copy));
+	sip_msg_free(inv);
+	CHECK_STR(sip_msg_hdr_by_name(copy, S("X-Edit"))->value, "1");
+	CHECK_STR(copy->call_id, "987asjd97y7atg");
+	CHECK_INT(copy->cseq.number, 986759);
+	sip_msg_free(copy);
+	return 0;
+}
+
 static int test_reason_phrase_table(void)
 {
 	CHECK_STR(S(sip_reason_phrase(100)), "Trying");
@@ -689,6 +743,9 @@ static const struct test_case cases[] = {
 	TEST(test_request_new_refuses_incomplete_spec),
 	TEST_OOM(test_ack_for_non_2xx_copies_what_the_rfc_names),
 	TEST(test_ack_refused_for_other_methods),
+	TEST_OOM(test_cancel_copies_what_the_rfc_names),
+	TEST(test_cancel_refused_for_other_methods),
+	TEST_OOM(test_dup_applies_edits_and_owns_its_bytes),
 	TEST(test_reason_phrase_table),
 };
 

@@ -230,6 +230,14 @@ static int test_slice_dup_is_one_counted_block(void)
 	return 0;
 }
 
+static int test_slice_trim_drops_outer_blanks_only(void)
+{
+	CHECK_STR(tnd_slice_trim(tnd_slice_from_cstr(" \t a b\t ")), "a b");
+	CHECK_STR(tnd_slice_trim(tnd_slice_from_cstr("ab")), "ab");
+	CHECK_INT(tnd_slice_trim(tnd_slice_from_cstr(" \t ")).len, 0);
+	return 0;
+}
+
 static const struct test_case cases[] = {
 	TEST(test_slice_from_cstr_measures_length),
 	TEST(test_slice_from_null_cstr_is_empty),
@@ -244,6 +252,7 @@ static const struct test_case cases[] = {
 	TEST(test_slice_to_u32_bound_is_inclusive),
 	TEST(test_slice_to_u32_huge_number_is_erange),
 	TEST(test_slice_to_u32_rejects_non_digits),
+	TEST(test_slice_trim_drops_outer_blanks_only),
 	TEST_OOM(test_slice_dup_copies_and_terminates),
 	TEST_OOM(test_slice_dup_of_empty_is_empty_string),
 	TEST_OOM(test_slice_dup_keeps_embedded_nul),

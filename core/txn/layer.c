@@ -219,6 +219,21 @@ int txn_client_start_named(struct txn_layer *layer, struct sip_msg *req_take,
 	return 0;
 }
 
+int txn_client_cancel(struct txn *ict)
+{
+	struct sip_msg *cancel;
+	struct txn *t;
+	int rc;
+
+	if (ict->kind != TXN_ICT || ict->state != TXN_PROCEEDING)
+		return EPROTO;
+	if ((rc = sip_msg_cancel_new(ict->req, &cancel)))
+		return rc;
+	/* Nobody waits for the CANCEL's answer: the INVITE's says it all. */
+	return txn_client_start_named(ict->layer, cancel, &ict->peer,
+				      ict->peer_name, NULL, NULL, &t);
+}
+
 int txn_server_respond(struct txn *st, struct sip_msg *res_take)
 {
 	int rc;
@@ -234,6 +249,30 @@ int txn_server_respond(struct txn *st, struct sip_msg *res_take)
 	txn_release(st);
 	sip_msg_free(res_take);
 	return rc;
+}
+
+int txn_server_reply(struct txn *st, uint16_t status, const char *reason,
+		     struct tnd_slice to_tag, const char *const *headers)
+{
+	char tag[TND_RAND_TOKEN_CHARS + 1];
+	struct sip_msg *res;
+	int rc = 0;
+
+	if (!to_tag.len && status > 100) {
+		if ((rc = tnd_rand_token(tag, TND_RAND_TOKEN_CHARS)))
+			return rc;
+		to_tag = tnd_slice_from_cstr(tag);
+	}
+	if ((rc = sip_msg_response_new(st->req, status, reason, to_tag, &res)))
+		return rc;
+	for (; headers && headers[0]; headers += 2)
+		if ((rc = sip_msg_hdr_add(res, headers[0],
+					  tnd_slice_from_cstr(headers[1]),
+					  SIP_HDR_APPEND))) {
+			sip_msg_free(res);
+			return rc;
+		}
+	return txn_server_respond(st, res);
 }
 
 int txn_layer_send(struct txn_layer *layer, const struct sip_msg *msg,

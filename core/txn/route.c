@@ -27,6 +27,8 @@ struct txn_route {
 	char *domain;      /* the URI's host name, for TLS (RFC 5922) */
 	struct net_resolve *lookup;
 	struct net_targets *targets;
+	struct net_peer fixed; /* txn_route_start_peer: the one target */
+	bool has_fixed;
 	size_t next; /* the next target to try */
 	size_t tries;
 	struct txn *current;
@@ -104,25 +106,88 @@ static const char *transport_name(enum net_transport t)
 	return t == NET_UDP ? "UDP" : t == NET_TCP ? "TCP" : "TLS";
 }
 
-/* A fresh copy of the request with our Via for this try. */
-static int route_build(struct txn_route *r, const struct net_peer *to,
-		       struct sip_msg **out)
+/* "host:port" of ours, IPv6 bracketed, for Via and Contact. */
+static int local_hostport(const struct txn_route_env *env,
+			  const struct net_peer *to, char *out, size_t size)
 {
-	char host[64], via[160], branch[TND_BRANCH_LEN + 1];
+	char host[64];
 	int family = ((const struct sockaddr *)&to->addr)->sa_family;
 	uint16_t port;
 	int rc;
 
-	if ((rc = r->env.local(r->env.local_arg, to->transport, family, host,
-			       sizeof(host), &port)) ||
+	if ((rc = env->local(env->local_arg, to->transport, family, host,
+			     sizeof(host), &port)))
+		return rc;
+	snprintf(out, size, "%s%s%s:%u", family == AF_INET6 ? "[" : "", host,
+		 family == AF_INET6 ? "]" : "", port);
+	return 0;
+}
+
+int txn_route_local_uri(const struct txn_route_env *env,
+			const struct net_peer *to, char *out, size_t size)
+{
+	char hostport[80];
+	int rc;
+
+	if ((rc = local_hostport(env, to, hostport, sizeof(hostport))))
+		return rc;
+	snprintf(out, size, "sip:%s%s", hostport,
+		 to->transport == NET_UDP   ? ""
+		 : to->transport == NET_TCP ? ";transport=tcp"
+					    : ";transport=tls");
+	return 0;
+}
+
+/*
+ * A Contact naming SIP_UNSENT_HOST becomes our address on this transport
+ * (the user part is not kept: our dialogs are told apart by tags).
+ */
+static int stamp_contact(const struct txn_route_env *env, struct sip_msg *msg,
+			 const struct net_peer *to)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	struct sip_contact c;
+	struct sip_uri uri;
+	char contact[128];
+	int rc;
+
+	if (!h || sip_contact_parse(h->value, &c, NULL) || c.star ||
+	    sip_uri_parse(c.addr.uri, &uri, NULL) ||
+	    !tnd_slice_eq_cstr(uri.host, SIP_UNSENT_HOST))
+		return 0;
+	contact[0] = '<';
+	if ((rc = txn_route_local_uri(env, to, contact + 1,
+				      sizeof(contact) - 2)))
+		return rc;
+	strcat(contact, ">");
+	return sip_msg_hdr_set(msg, "Contact", tnd_slice_from_cstr(contact));
+}
+
+int txn_route_stamp(const struct txn_route_env *env, struct sip_msg *msg,
+		    const struct net_peer *to)
+{
+	char hostport[80], via[200], branch[TND_BRANCH_LEN + 1];
+	int rc;
+
+	if ((rc = local_hostport(env, to, hostport, sizeof(hostport))) ||
 	    (rc = tnd_rand_branch(branch, sizeof(branch))))
 		return rc;
-	snprintf(via, sizeof(via), "SIP/2.0/%s %s%s%s:%u;branch=%s;rport",
-		 transport_name(to->transport), family == AF_INET6 ? "[" : "",
-		 host, family == AF_INET6 ? "]" : "", port, branch);
+	snprintf(via, sizeof(via), "SIP/2.0/%s %s;branch=%s;rport",
+		 transport_name(to->transport), hostport, branch);
+	if ((rc = sip_msg_hdr_set(msg, "Via", tnd_slice_from_cstr(via))))
+		return rc;
+	return stamp_contact(env, msg, to);
+}
+
+/* A fresh copy of the request with our Via for this try. */
+static int route_build(struct txn_route *r, const struct net_peer *to,
+		       struct sip_msg **out)
+{
+	int rc;
+
 	if ((rc = sip_msg_parse(NULL, r->req, r->req_len, out, NULL)))
 		return rc == EBADMSG ? EINVAL : rc;
-	if ((rc = sip_msg_hdr_set(*out, "Via", tnd_slice_from_cstr(via)))) {
+	if ((rc = txn_route_stamp(&r->env, *out, to))) {
 		sip_msg_free(*out);
 		*out = NULL;
 	}
@@ -136,7 +201,10 @@ static int route_try(struct txn_route *r, size_t i)
 	struct sip_msg *req;
 	int rc;
 
-	net_target_peer(&r->targets->t[i], &to);
+	if (r->has_fixed)
+		to = r->fixed;
+	else
+		net_target_peer(&r->targets->t[i], &to);
 	if ((rc = route_build(r, &to, &req)))
 		return rc;
 	if (to.transport == NET_UDP && !r->udp_demanded &&
@@ -158,7 +226,9 @@ static int route_try(struct txn_route *r, size_t i)
  */
 static bool route_try_next(struct txn_route *r)
 {
-	while (!r->freed && r->targets && r->next < r->targets->n) {
+	size_t n = r->has_fixed ? 1 : r->targets ? r->targets->n : 0;
+
+	while (!r->freed && r->next < n) {
 		size_t tried = r->tries;
 		int rc = route_try(r, r->next++);
 
@@ -190,14 +260,12 @@ static void on_resolved(void *arg, int err, struct net_targets *targets_take)
 	route_release(r);
 }
 
-int txn_route_start(const struct txn_route_env *env, const struct sip_msg *req,
-		    const struct sip_uri *next_hop, txn_route_fn fn, void *arg,
-		    struct txn_route **out)
+/* A route owning a printed copy of `req`, not started. */
+static int route_new(const struct txn_route_env *env, const struct sip_msg *req,
+		     txn_route_fn fn, void *arg, struct txn_route **out)
 {
-	struct tnd_slice tp;
 	struct txn_route *r;
 	size_t size;
-	int rc;
 
 	*out = NULL;
 	if (!req->is_request || req->method == SIP_METHOD_ACK)
@@ -213,6 +281,20 @@ int txn_route_start(const struct txn_route_env *env, const struct sip_msg *req,
 	r->env = *env;
 	r->fn = fn;
 	r->arg = arg;
+	*out = r;
+	return 0;
+}
+
+int txn_route_start(const struct txn_route_env *env, const struct sip_msg *req,
+		    const struct sip_uri *next_hop, txn_route_fn fn, void *arg,
+		    struct txn_route **out)
+{
+	struct tnd_slice tp;
+	struct txn_route *r;
+	int rc;
+
+	if ((rc = route_new(env, req, fn, arg, &r)))
+		return rc;
 	r->udp_demanded = sip_uri_param(next_hop, "transport", &tp) &&
 			  tnd_slice_caseeq_cstr(tp, "udp");
 	/*
@@ -221,16 +303,38 @@ int txn_route_start(const struct txn_route_env *env, const struct sip_msg *req,
 	 */
 	if (next_hop->host_type == SIP_HOST_NAME &&
 	    !(r->domain = tnd_slice_dup(next_hop->host))) {
-		tnd_free(r->req);
-		tnd_free(r);
-		return ENOMEM;
+		rc = ENOMEM;
+	} else {
+		r->busy = 1;
+		rc = net_resolve_uri(env->resolver, next_hop, on_resolved, r,
+				     &r->lookup);
+		r->busy = 0;
 	}
-	r->busy = 1;
-	rc = net_resolve_uri(env->resolver, next_hop, on_resolved, r,
-			     &r->lookup);
 	if (rc) {
-		r->freed = true;
-		route_release(r);
+		txn_route_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int txn_route_start_peer(const struct txn_route_env *env,
+			 const struct sip_msg *req, const struct net_peer *to,
+			 txn_route_fn fn, void *arg, struct txn_route **out)
+{
+	struct txn_route *r;
+	int rc;
+
+	if ((rc = route_new(env, req, fn, arg, &r)))
+		return rc;
+	r->fixed = *to;
+	r->has_fixed = true;
+	r->udp_demanded = true; /* a flow is kept as it is */
+	r->busy = 1;
+	if (!route_try_next(r)) {
+		rc = r->last_error;
+		r->busy = 0;
+		txn_route_free(r);
 		return rc;
 	}
 	r->busy = 0;

@@ -126,12 +126,30 @@ int txn_client_start_named(struct txn_layer *layer, struct sip_msg *req_take,
 			   txn_event_fn fn, void *arg, struct txn **out);
 
 /*
+ * Cancels the INVITE of client transaction `ict` (RFC 3261 §9.1): a
+ * CANCEL in its own transaction, to the same next hop, which nobody
+ * listens to (the INVITE's final response tells the outcome). Only once
+ * a provisional response came: EPROTO before that (wait for one, or for
+ * Timer B) and after a final one. Returns 0, EPROTO, ENOMEM or a send's
+ * errno.
+ */
+int txn_client_cancel(struct txn *ict);
+
+/*
  * Sends a response through server transaction `st` (taking it), which
  * repeats it as the RFC says. Returns 0, EPROTO when the state allows no
  * such response (a final one was sent; a 2xx retransmission outside the
  * Accepted state), or ENOMEM. A send error comes as an event.
  */
 int txn_server_respond(struct txn *st, struct sip_msg *res_take);
+
+/*
+ * txn_server_respond with a response built for the transaction's request:
+ * `to_tag` for a To without one (empty: a random tag, except on 100),
+ * `headers` as name, value pairs, NULL-terminated (may be NULL).
+ */
+int txn_server_reply(struct txn *st, uint16_t status, const char *reason,
+		     struct tnd_slice to_tag, const char *const *headers);
 
 /*
  * Sends a message outside any transaction: the ACK of a 2xx, a stateless

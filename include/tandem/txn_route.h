@@ -64,7 +64,32 @@ typedef void (*txn_route_fn)(struct txn_route *route,
 int txn_route_start(const struct txn_route_env *env, const struct sip_msg *req,
 		    const struct sip_uri *next_hop, txn_route_fn fn, void *arg,
 		    struct txn_route **out);
+/*
+ * txn_route_start to one known peer (a flow: the address and connection a
+ * dialog's requests came from), without resolving; a UDP flow is kept
+ * whatever the size. Returns 0, EINVAL, ENOMEM, or the first send's
+ * errno (then nothing was started and no event will come).
+ */
+int txn_route_start_peer(const struct txn_route_env *env,
+			 const struct sip_msg *req, const struct net_peer *to,
+			 txn_route_fn fn, void *arg, struct txn_route **out);
 void txn_route_free(struct txn_route *route);
+
+/*
+ * Our URI for a Contact towards `to`: "sip:host:port", with
+ * ";transport=tcp" or "tls" on streams. Returns 0 or an errno.
+ */
+int txn_route_local_uri(const struct txn_route_env *env,
+			const struct net_peer *to, char *out, size_t size);
+
+/*
+ * Writes our address on `to`'s transport into `msg`: a new top Via (with
+ * a fresh branch and rport) in place of the Via, and a Contact naming
+ * SIP_UNSENT_HOST. For messages sent outside a route (the ACK of a 2xx).
+ * Returns 0 or an errno (no listener for that transport, ENOMEM).
+ */
+int txn_route_stamp(const struct txn_route_env *env, struct sip_msg *msg,
+		    const struct net_peer *to);
 
 /* The client transaction of the current try, or NULL between tries. */
 struct txn *txn_route_current(const struct txn_route *route);

@@ -1,0 +1,27 @@
+local uri = require("tandem.uri")
+
+describe("tandem.uri", function()
+  it("splits parameters, flags as true, names in lower case", function()
+    assert.are.same({ lr = true, transport = "tcp", user = "phone" },
+      uri.params(";lr;Transport=tcp; user = phone"))
+    assert.are.same({}, uri.params(""))
+    assert.are.same({}, uri.params(nil))
+  end)
+
+  it("makes a table that prints as written", function()
+    local u = uri.new("sip:bob@10.0.0.5:5062;lr", "sip", "bob", "10.0.0.5", 5062, ";lr")
+    assert.are.equal("sip", u.scheme)
+    assert.are.equal("bob", u.user)
+    assert.are.equal("10.0.0.5", u.host)
+    assert.are.equal(5062, u.port)
+    assert.is_true(u.params.lr)
+    assert.are.equal("sip:bob@10.0.0.5:5062;lr", tostring(u))
+  end)
+
+  it("leaves absent parts nil", function()
+    local u = uri.new("sip:example.com", "sip", "", "example.com", 0, "")
+    assert.is_nil(u.user)
+    assert.is_nil(u.port)
+    assert.are.same({}, u.params)
+  end)
+end)

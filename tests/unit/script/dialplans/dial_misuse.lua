@@ -1,0 +1,20 @@
+local function try(f)
+  local ok, err = pcall(f)
+  print(ok and "ok" or err)
+end
+
+function on_invite(call)
+  try(function() call:dial(5) end)
+  try(function() call:dial({}) end)
+  try(function() call:dial({ "sip:a@example.com", 7 }) end)
+  try(function() call:dial("sip:a@example.com", "fast") end)
+  try(function() call:dial("sip:a@example.com", { timout = 3 }) end)
+  try(function() call:dial("sip:a@example.com", { timeout = -1 }) end)
+  try(function() call:dial("sip:a@example.com", { from = 5 }) end)
+  try(function() call:dial("sip:a@example.com", { transport = "sctp" }) end)
+  try(function() call:dial("not a uri") end)
+  try(function() call:dial("sip:a@example.com", { route = "<<bad" }) end)
+  try(function() call:dial("sip:a@example.com", { to = "<sip:broken" }) end)
+  try(function() call:dial("sip:a@example.com", { headers = { "X-A" } }) end)
+  try(function() call:dial("sip:a@example.com") end)
+end

@@ -1,0 +1,1 @@
+-- No hooks at all: every hook gets the core's default.

@@ -1,0 +1,21 @@
+local function try(f)
+  local ok, err = pcall(f)
+  print(ok and "ok" or err)
+end
+
+function on_request(req)
+  req:set_header("x-probe", "no")
+  req:add_header("X-Added", 1)
+  req:add_header("X-Added", "2")
+  req:remove_header("X-Gone")
+  print(req:header("X-Probe"), table.concat(req:headers("x-added"), ","))
+  try(function() req:set_header("via", "SIP/2.0/UDP evil.example.com") end)
+  try(function() req:add_header("i", "other-call-id") end)
+  try(function() req:remove_header("f") end)
+  try(function() req:set_header("X-A", "a\nb") end)
+  try(function() req:set_header("Bad Name", "x") end)
+  try(function() req:set_header("X-A", {}) end)
+  try(function() req:header(42) end)
+  try(function() req.method = "GET" end)
+  req:reply(200)
+end

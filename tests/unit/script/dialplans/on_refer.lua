@@ -1,0 +1,1 @@
+function on_refer(call, refer) end

@@ -1,0 +1,3 @@
+function on_invite()
+  coroutine.yield("nothing to wait for")
+end

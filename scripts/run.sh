@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets up, builds and starts tandem in the foreground on 127.0.0.1:5060
-# (UDP and TCP), logging to stderr; Ctrl-C stops it. Until the B2BUA and
-# its scripts exist, tandem answers OPTIONS and refuses calls with
-# 480 No Script Loaded. Arguments are passed to tandem, e.g.
-#   bash scripts/run.sh --listen udp:0.0.0.0:5060 --log-level debug
+# (UDP and TCP) with the dialplan examples/relay.lua (every call relayed
+# to 127.0.0.1:5070), logging to stderr; Ctrl-C ends the calls and stops
+# it, SIGHUP reloads the dialplan. Arguments replace the defaults, e.g.
+#   bash scripts/run.sh --listen udp:0.0.0.0:5060 \
+#     --script examples/routing.lua --log-level debug
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +17,7 @@ cmake --build build/release -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
 
 build/release/core/app/tandem --version
 if [ $# -eq 0 ]; then
-  set -- --listen udp:127.0.0.1:5060 --listen tcp:127.0.0.1:5060
+  set -- --listen udp:127.0.0.1:5060 --listen tcp:127.0.0.1:5060 \
+    --script examples/relay.lua
 fi
 exec build/release/core/app/tandem "$@"

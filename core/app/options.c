@@ -15,6 +15,12 @@ void app_options_usage(FILE *to)
 	fprintf(
 	    to,
 	    "usage: tandem [options]\n"
+	    "  --script FILE             the Lua dialplan; SIGHUP reloads "
+	    "it\n"
+	    "  --check FILE              load a dialplan, report errors, "
+	    "exit\n"
+	    "  --lua-dir DIR             where tandem/*.lua live (built-in)\n"
+	    "  --max-calls N             live calls before 503 (100000)\n"
 	    "  --listen PROTO:ADDR:PORT  listen (udp, tcp, tls); repeatable, "
 	    "e.g.\n"
 	    "                            udp:127.0.0.1:5060, tls:[::1]:5061\n"
@@ -59,7 +65,7 @@ static int parse_ms(const char *name, const char *text, uint32_t *out)
 	return 0;
 }
 
-static int parse_count(const char *text, uint32_t *out)
+static int parse_count(const char *name, const char *text, uint32_t *out)
 {
 	char *end;
 	unsigned long v;
@@ -67,10 +73,8 @@ static int parse_count(const char *text, uint32_t *out)
 	errno = 0;
 	v = strtoul(text, &end, 10);
 	if (errno || *end || end == text || v == 0 || v > 100000000) {
-		fprintf(stderr,
-			"tandem: --max-transactions wants 1..100000000, "
-			"not \"%s\"\n",
-			text);
+		fprintf(stderr, "tandem: --%s wants 1..100000000, not \"%s\"\n",
+			name, text);
 		return EINVAL;
 	}
 	*out = (uint32_t)v;
@@ -113,6 +117,10 @@ enum {
 	OPT_DNS_SERVER,
 	OPT_CONFIG,
 	OPT_MAX_TXNS,
+	OPT_SCRIPT,
+	OPT_CHECK,
+	OPT_LUA_DIR,
+	OPT_MAX_CALLS,
 };
 
 static int add_ping(struct app_options *opts, const char *uri)
@@ -144,7 +152,17 @@ static int take_option(struct app_options *opts, int c, const char *arg)
 		return parse_ms("ping-interval", arg, &opts->ping_interval_ms);
 	case OPT_DNS_SERVER: opts->dns_servers = arg; return 0;
 	case OPT_CONFIG: return 0; /* read before the other options */
-	case OPT_MAX_TXNS: return parse_count(arg, &opts->txn.max_server_txns);
+	case OPT_MAX_TXNS:
+		return parse_count("max-transactions", arg,
+				   &opts->txn.max_server_txns);
+	case OPT_MAX_CALLS:
+		return parse_count("max-calls", arg, &opts->max_calls);
+	case OPT_SCRIPT: opts->script = arg; return 0;
+	case OPT_CHECK:
+		opts->mode = APP_CHECK;
+		opts->script = arg;
+		return 0;
+	case OPT_LUA_DIR: opts->lua_dir = arg; return 0;
 	case OPT_TLS_CERT: opts->tls.cert_file = arg; return 0;
 	case OPT_TLS_KEY: opts->tls.key_file = arg; return 0;
 	case OPT_TLS_CA: opts->tls.ca_file = arg; return 0;
@@ -212,6 +230,10 @@ int app_options_parse(int argc, char **argv, struct app_options *opts)
 		{ "dns-server", required_argument, NULL, OPT_DNS_SERVER },
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "max-transactions", required_argument, NULL, OPT_MAX_TXNS },
+		{ "script", required_argument, NULL, OPT_SCRIPT },
+		{ "check", required_argument, NULL, OPT_CHECK },
+		{ "lua-dir", required_argument, NULL, OPT_LUA_DIR },
+		{ "max-calls", required_argument, NULL, OPT_MAX_CALLS },
 		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
 		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 		{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
@@ -226,6 +248,7 @@ int app_options_parse(int argc, char **argv, struct app_options *opts)
 				      .txn = txn_config_default,
 				      .tls = net_config_default.tls,
 				      .ping_interval_ms = 30000,
+				      .max_calls = 100000,
 				      .log_level = TND_LOG_INFO };
 	if ((rc = gather_words(argc, argv, opts, &nwords)))
 		return rc;

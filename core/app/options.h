@@ -15,11 +15,14 @@
 #define APP_MAX_LISTEN 32
 #define APP_MAX_PING   8
 
-enum app_mode { APP_RUN, APP_VERSION, APP_HELP, APP_PARSE };
+enum app_mode { APP_RUN, APP_VERSION, APP_HELP, APP_PARSE, APP_CHECK };
 
 struct app_options {
 	enum app_mode mode;
 	const char *parse_path;
+	const char *script;  /* --script (or --check) FILE: the dialplan */
+	const char *lua_dir; /* --lua-dir: tandem's Lua modules */
+	uint32_t max_calls;
 	const char *listen[APP_MAX_LISTEN]; /* "udp:127.0.0.1:5060", ... */
 	size_t nlisten;
 	struct txn_config txn;

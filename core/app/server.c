@@ -1,8 +1,10 @@
 /*
  * The SIP service of the tandem command: builds the event loop, the timer
  * facility on the monotonic clock, the network with its listeners, the
- * transaction layer and the default responder; runs until SIGINT or
- * SIGTERM; then frees everything in the reverse order.
+ * transaction layer, and above it either the B2BUA running the --script
+ * dialplan or (without one) the default responder; runs until SIGINT or
+ * SIGTERM, ending calls with BYE first; SIGHUP reloads the script; then
+ * frees everything in the reverse order.
  */
 #include <errno.h>
 #include <signal.h>
@@ -10,7 +12,9 @@
 
 #include <event2/event.h>
 
+#include "tandem/b2b.h"
 #include "tandem/log.h"
+#include "tandem/script.h"
 #include "tandem/net.h"
 #include "tandem/txn.h"
 #include "listeners.h"
@@ -28,8 +32,14 @@ struct server {
 	struct app_listeners listeners;
 	struct net_resolver *resolver;
 	struct pinger *pinger;
-	struct event *sigint, *sigterm;
+	struct script *script;
+	struct b2b *b2b;
+	struct event *sigint, *sigterm, *sighup, *drain_deadline;
+	bool stopping;
 };
+
+/* How long calls get to end on SIGINT/SIGTERM before the loop stops. */
+#define SERVER_DRAIN_MS 5000
 
 static int send_bytes(void *arg, const struct net_peer *to, const char *data,
 		      size_t len)
@@ -59,33 +69,131 @@ static void on_net_error(void *arg, const struct net_peer *to, int err)
 	txn_layer_transport_error(s->txn, to, err);
 }
 
-static void on_signal(evutil_socket_t sig, short what, void *arg)
+/* Requests the transaction layer passes up: to the B2BUA, or answered. */
+static void on_request(void *arg, struct txn *st, const struct sip_msg *req,
+		       const struct net_peer *from)
 {
 	struct server *s = arg;
 
-	(void)what;
-	tnd_log_info("signal %d: stopping", (int)sig);
+	if (s->b2b)
+		b2b_on_request(s->b2b, st, req, from);
+	else
+		responder_on_request(&s->responder, st, req, from);
+}
+
+static void on_drained(void *arg)
+{
+	struct server *s = arg;
+
+	tnd_log_info("every call has ended");
 	event_base_loopbreak(s->base);
 }
 
-/* Peer pings need DNS (RFC 3263) and our own address for their Via. */
-static int start_pinger(struct server *s, const struct app_options *opts)
+static void on_drain_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+
+	(void)fd;
+	(void)what;
+	tnd_log_warn("%zu calls still ending: stopping anyway",
+		     b2b_live_calls(s->b2b));
+	event_base_loopbreak(s->base);
+}
+
+/* The first signal ends the calls (BYE, CANCEL, 503); a second stops. */
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *s = arg;
+	struct timeval tv = { SERVER_DRAIN_MS / 1000, 0 };
+
+	(void)what;
+	tnd_log_info("signal %d: stopping", (int)sig);
+	if (!s->b2b || s->stopping) {
+		event_base_loopbreak(s->base);
+		return;
+	}
+	s->stopping = true;
+	s->drain_deadline = evtimer_new(s->base, on_drain_deadline, s);
+	if (s->drain_deadline)
+		evtimer_add(s->drain_deadline, &tv);
+	b2b_shutdown(s->b2b, on_drained, s);
+	net_timers_kick(s->net);
+}
+
+static void on_sighup(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *s = arg;
+	char err[512];
+
+	(void)sig;
+	(void)what;
+	if (script_reload(s->script, err, sizeof(err)))
+		tnd_log_error("reload failed, the old script stays: %s", err);
+	else
+		tnd_log_info("script reloaded");
+}
+
+/* Sending to URIs needs DNS (RFC 3263) and our own address for Via. */
+static int start_routing(struct server *s, const struct app_options *opts,
+			 struct txn_route_env *env)
 {
 	struct net_resolver_config rc_cfg = { .servers = opts->dns_servers };
-	struct txn_route_env env = { .layer = s->txn,
-				     .local = app_listeners_local,
-				     .local_arg = &s->listeners };
 	int rc;
 
-	if (opts->nping == 0)
-		return 0;
-	if ((rc = net_resolver_new(s->base, &s->timers, &rc_cfg,
-				   &s->resolver))) {
+	*env = (struct txn_route_env){ .layer = s->txn,
+				       .local = app_listeners_local,
+				       .local_arg = &s->listeners };
+	if (!s->resolver && (rc = net_resolver_new(s->base, &s->timers, &rc_cfg,
+						   &s->resolver))) {
 		tnd_log_error("cannot start the DNS resolver: %s",
 			      strerror(rc));
 		return rc;
 	}
-	env.resolver = s->resolver;
+	env->resolver = s->resolver;
+	return 0;
+}
+
+/* The dialplan and the B2BUA that runs it. */
+static int start_b2b(struct server *s, const struct app_options *opts)
+{
+	struct script_config sc = { .path = opts->script,
+				    .lua_dir = opts->lua_dir };
+	struct b2b_config bc = { .t1_ms = opts->txn.t1_ms,
+				 .t2_ms = opts->txn.t2_ms,
+				 .max_calls = opts->max_calls };
+	struct b2b_env env = { .timers = &s->timers };
+	struct b2b_hooks hooks;
+	char err[512];
+	int rc;
+
+	if (!opts->script)
+		return 0;
+	if ((rc = script_new(&sc, &s->timers, &s->script, err, sizeof(err)))) {
+		tnd_log_error("cannot load %s: %s", opts->script, err);
+		return rc;
+	}
+	if ((rc = start_routing(s, opts, &env.route)))
+		return rc;
+	hooks = script_hooks(s->script);
+	if ((rc = b2b_new(&bc, &env, &hooks, &s->b2b)))
+		return rc;
+	s->sighup = evsignal_new(s->base, SIGHUP, on_sighup, s);
+	if (!s->sighup || event_add(s->sighup, NULL))
+		return ENOMEM;
+	tnd_log_info("dialplan %s loaded", opts->script);
+	return 0;
+}
+
+/* Peer pings: OPTIONS to each --ping URI. */
+static int start_pinger(struct server *s, const struct app_options *opts)
+{
+	struct txn_route_env env;
+	int rc;
+
+	if (opts->nping == 0)
+		return 0;
+	if ((rc = start_routing(s, opts, &env)))
+		return rc;
 	rc = pinger_new(&env, &s->timers, opts->ping, opts->nping,
 			opts->ping_interval_ms, &s->pinger);
 	if (rc)
@@ -97,7 +205,7 @@ static int start_pinger(struct server *s, const struct app_options *opts)
 static int server_start(struct server *s, const struct app_options *opts)
 {
 	struct txn_io io = { .send = send_bytes, .send_named = send_named };
-	struct txn_tu tu = { responder_on_request, &s->responder };
+	struct txn_tu tu = { on_request, s };
 	struct net_config cfg = net_config_default;
 	int rc;
 
@@ -117,7 +225,8 @@ static int server_start(struct server *s, const struct app_options *opts)
 	if (!s->sigint || !s->sigterm || event_add(s->sigint, NULL) ||
 	    event_add(s->sigterm, NULL))
 		return ENOMEM;
-	if ((rc = app_listeners_open(&s->listeners, s->net, opts)))
+	if ((rc = app_listeners_open(&s->listeners, s->net, opts)) ||
+	    (rc = start_b2b(s, opts)))
 		return rc;
 	return start_pinger(s, opts);
 }
@@ -128,6 +237,12 @@ static void server_stop(struct server *s)
 		event_free(s->sigint);
 	if (s->sigterm)
 		event_free(s->sigterm);
+	if (s->sighup)
+		event_free(s->sighup);
+	if (s->drain_deadline)
+		event_free(s->drain_deadline);
+	b2b_free(s->b2b);
+	script_free(s->script);
 	pinger_free(s->pinger);
 	txn_layer_free(s->txn);
 	net_resolver_free(s->resolver);

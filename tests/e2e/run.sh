@@ -12,11 +12,27 @@
 # command, and the case's client-tls.sh runs instead of SIPp, given that
 # port and the certificate as its CA; its exit code is the verdict.
 #
-# A case with uas.xml is one where tandem sends: SIPp answers as the peer
-# on its own port, the case's dnsmasq-args (if any) start a DNS server on
-# loopback for it, and tandem-args are added to tandem's command line;
-# in both files @UAS_PORT@, @DNS_PORT@ and @DEAD_PORT@ (a port nobody
-# answers on) are replaced. The peer's exit code is then the verdict.
+# A case with uas.xml and no dialplan.lua is one where tandem sends:
+# SIPp answers as the peer on its own port, the case's dnsmasq-args (if
+# any) start a DNS server on loopback for it, and tandem-args are added
+# to tandem's command line; in both files @UAS_PORT@, @DNS_PORT@ and
+# @DEAD_PORT@ (a port nobody answers on) are replaced. The peer's exit
+# code is then the verdict.
+#
+# A case with dialplan.lua is a call: tandem runs that dialplan (a copy
+# with the placeholders above, @UAS2_PORT@ and @TRANSPORT@, udp or tcp,
+# replaced) and stands between SIPp peers that all speak the run's
+# transport. The callees, uas.xml (phone B, on @UAS_PORT@) and uas2.xml
+# (B2, on @UAS2_PORT@), start first, and the run waits until they listen;
+# then the caller uac.xml (phone A) calls tandem, and uac2.xml after it if
+# the case has one. A peer places or takes as many calls as its
+# <peer>.calls file says, else one; sipp-args go to every peer. Callers'
+# Call-IDs begin with "a-leg-", so that a callee can tell that its leg
+# has a Call-ID of its own. The verdict: every peer's exit code, and
+# expect-<peer>-<transport>.txt (else expect-<peer>.txt) for each peer,
+# counted as above except that a retransmission (the same bytes received
+# again) counts once: with the timers scaled down, whether one comes is
+# up to the scheduler.
 #
 #   run.sh TANDEM_BINARY CASE_DIR udp|tcp|tls
 set -uo pipefail
@@ -32,8 +48,16 @@ tcp) sipp_t=t1 ;;
 tls) ;;
 *) echo "unknown transport $transport" >&2; exit 2 ;;
 esac
+call_case=
+[ -f "$case_dir/dialplan.lua" ] && call_case=1
+if [ -n "$call_case" ] && [ "$transport" = tls ]; then
+  echo "call cases run over udp and tcp only" >&2
+  exit 2
+fi
 if [ "$transport" = tls ]; then
   scenario=$case_dir/client-tls.sh
+elif [ -n "$call_case" ]; then
+  scenario=$case_dir/uac.xml
 elif [ -f "$case_dir/uas.xml" ]; then
   scenario=$case_dir/uas.xml
 else
@@ -58,10 +82,16 @@ if [ "$transport" = tls ]; then
   fi
 fi
 
-# A case file with its port placeholders filled in.
+# The ports of a run, from a base that is a multiple of eight: +0 tandem
+# (UDP and TCP), +1 tandem over TLS, +2 the peer uas, +3 DNS, +4 the dead
+# port, +5 the peer uas2, +6 the caller uac, +7 the caller uac2.
+declare -A peer_offset=([uas]=2 [uas2]=5 [uac]=6 [uac2]=7)
+
+# A case file with its placeholders filled in.
 substitute() {
   sed -e "s/@UAS_PORT@/$((port + 2))/g" -e "s/@DNS_PORT@/$((port + 3))/g" \
-    -e "s/@DEAD_PORT@/$((port + 4))/g" "$1"
+    -e "s/@DEAD_PORT@/$((port + 4))/g" -e "s/@UAS2_PORT@/$((port + 5))/g" \
+    -e "s/@TRANSPORT@/$transport/g" "$1"
 }
 
 # Timers scaled down tenfold (T1 100 ms) so that Timer H cases take seconds.
@@ -69,6 +99,10 @@ start_tandem() {
   case_args=()
   if [ -f "$case_dir/tandem-args" ]; then
     read -r -a case_args < <(substitute "$case_dir/tandem-args")
+  fi
+  if [ -n "$call_case" ]; then
+    substitute "$case_dir/dialplan.lua" >"$work/dialplan.lua"
+    case_args+=(--script "$work/dialplan.lua")
   fi
   if [ "$transport" = tls ]; then
     tls_args=(--listen "tls:127.0.0.1:$((port + 1))"
@@ -86,14 +120,22 @@ probe() {
     </dev/null
 }
 
-# A port below the kernel's ephemeral range, a multiple of eight, so that
-# the next ones (TLS, the peer, DNS) are free of other runs' choices;
-# another process may hold it, so a failed start tries the next few.
+# Whether any socket is bound to a port of the run's eight.
+block_in_use() {
+  ss -Htuln | awk -v lo="$port" -v hi="$((port + 7))" '
+    { n = split($5, a, ":"); p = a[n] + 0; if (p >= lo && p <= hi) used = 1 }
+    END { exit !used }'
+}
+
+# A base below the kernel's ephemeral range whose eight ports are free;
+# another process may take one meanwhile, so a failed start tries the
+# next few.
 pid=
-for attempt in 1 2 3 4 5; do
+for _ in $(seq 1 10); do
   port=$((20000 + (RANDOM % 1250) * 8))
+  block_in_use && continue
   start_tandem
-  for try in $(seq 1 50); do
+  for _ in $(seq 1 50); do
     if ! kill -0 "$pid" 2>/dev/null; then
       break
     fi
@@ -126,11 +168,79 @@ start_peers() {
   fi
 }
 
+# Call cases: one SIPp per peer, its files named after it in $work. The
+# longest case takes a few seconds: a peer waiting longer is stuck.
+sipp_peer() { # PEER [SIPP ARGS...]
+  local peer=$1 calls=1
+  shift
+  [ -f "$case_dir/$peer.calls" ] && read -r calls <"$case_dir/$peer.calls"
+  cd "$work" && exec sipp "$@" -sf "$case_dir/$peer.xml" -t "$sipp_t" \
+    -m "$calls" -i 127.0.0.1 -p "$((port + peer_offset[$peer]))" \
+    "${extra[@]}" -timeout 15s -timeout_error -nostdin -trace_err -trace_msg \
+    -message_file "$work/$peer-messages.log" \
+    -error_file "$work/$peer-errors.log" >"$work/$peer.out" 2>&1 </dev/null
+}
+
+# Whether something listens on PORT over the run's transport.
+listening() {
+  local flag=u
+  [ "$transport" = tcp ] && flag=t
+  [ -n "$(ss -Hln$flag "sport = :$1")" ]
+}
+
+declare -A peer_rc=() callee_pid=()
+peers=()
+run_call() {
+  local peer port_of_peer
+  # The callees listen before the first INVITE can come: each is polled
+  # until its port is bound (or it has died).
+  for peer in uas uas2; do
+    [ -f "$case_dir/$peer.xml" ] || continue
+    peers+=("$peer")
+    sipp_peer "$peer" &
+    callee_pid[$peer]=$!
+    port_of_peer=$((port + peer_offset[$peer]))
+    for _ in $(seq 1 2000); do
+      listening "$port_of_peer" && break
+      kill -0 "${callee_pid[$peer]}" 2>/dev/null || break
+    done
+    if ! listening "$port_of_peer"; then
+      echo "$peer did not listen on $port_of_peer" >>"$work/$peer-errors.log"
+      return
+    fi
+  done
+  # The callers, one after the other; -l 1 makes a caller's calls follow
+  # one another too.
+  for peer in uac uac2; do
+    [ -f "$case_dir/$peer.xml" ] || continue
+    peers+=("$peer")
+    (sipp_peer "$peer" 127.0.0.1:"$port" -l 1 -cid_str 'a-leg-%u-%p@%s')
+    peer_rc[$peer]=$?
+    [ "${peer_rc[$peer]}" -eq 0 ] || return
+  done
+}
+
 dns_pid=
 if [ "$transport" = tls ]; then
   (cd "$work" && bash "$scenario" "$((port + 1))" "$work/cert.pem" \
     >"$work/client.out" 2>&1 </dev/null)
   sipp_rc=$?
+elif [ -n "$call_case" ]; then
+  run_call
+  # A caller that failed leaves its callees waiting for what will not
+  # come: they are stopped (the verdict is in); otherwise they end on
+  # their own, or at their -timeout.
+  sipp_rc=0
+  for peer in "${!peer_rc[@]}"; do
+    [ "${peer_rc[$peer]}" -eq 0 ] || sipp_rc=1
+  done
+  [ "${#peer_rc[@]}" -gt 0 ] || sipp_rc=1
+  for peer in "${!callee_pid[@]}"; do
+    [ "$sipp_rc" -eq 0 ] || kill -TERM "${callee_pid[$peer]}" 2>/dev/null
+    wait "${callee_pid[$peer]}"
+    peer_rc[$peer]=$?
+    [ "${peer_rc[$peer]}" -eq 0 ] || sipp_rc=1
+  done
 elif [ -f "$case_dir/uas.xml" ]; then
   start_peers
   (cd "$work" && sipp -sf "$scenario" -t "$sipp_t" -m 1 \
@@ -156,32 +266,78 @@ if [ -n "$dns_pid" ]; then
   wait "$dns_pid" 2>/dev/null
 fi
 
-# The start line of every message SIPp received, one per line.
-received_start_lines() {
-  awk '/ message received / { want = 1; next }
-       want && NF { print; want = 0 }' "$work/messages.log"
+# The start line of every message SIPp received, one per line, from its
+# message log; with "once", a message received again byte for byte (a
+# retransmission) is left out.
+received_start_lines() { # MESSAGE_LOG [once]
+  awk -v once="${2:-}" '
+    function flush() {
+      if (start != "" && !(once && seen[text]++)) print start
+      start = ""; text = ""; inside = 0
+    }
+    /^-----+( |$)/ { flush(); next }
+    / message received / { inside = 1; next }
+    inside && start == "" && NF { start = $0 }
+    inside { text = text $0 "\n" }
+    END { flush() }' "$1"
 }
 
-expect=$case_dir/expect-$transport.txt
-[ -f "$expect" ] || expect=$case_dir/expect.txt
-seen_rc=0
-if [ -f "$expect" ] && [ "$transport" != tls ]; then
-  received_start_lines >"$work/received.txt"
+# Checks the COUNT REGEX lines of EXPECT against RECEIVED; failures go to
+# ERRORS. Returns non-zero on a mismatch.
+check_expect() { # EXPECT RECEIVED ERRORS
+  local rc=0 count regex got
+  # SIPp ends its error file without a newline.
+  if [ -s "$3" ] && [ -n "$(tail -c 1 "$3")" ]; then
+    echo >>"$3"
+  fi
   while read -r count regex; do
     case $count in '' | '#'*) continue ;; esac
-    got=$(grep -cE -- "$regex" "$work/received.txt")
+    got=$(grep -cE -- "$regex" "$2")
     if [ "$got" -ne "$count" ]; then
-      echo "expected $count received '$regex', saw $got" >>"$work/errors.log"
-      seen_rc=1
+      echo "expected $count received '$regex', saw $got" >>"$3"
+      rc=1
     fi
-  done <"$expect"
+  done <"$1"
+  return "$rc"
+}
+
+seen_rc=0
+logs=(errors.log sipp.out client.out messages.log dnsmasq.log)
+if [ -n "$call_case" ]; then
+  logs=()
+  for peer in "${peers[@]}"; do
+    logs+=("$peer-errors.log" "$peer.out" "$peer-messages.log")
+    expect=$case_dir/expect-$peer-$transport.txt
+    [ -f "$expect" ] || expect=$case_dir/expect-$peer.txt
+    [ -f "$expect" ] || continue
+    touch "$work/$peer-messages.log"
+    received_start_lines "$work/$peer-messages.log" once \
+      >"$work/$peer-received.txt"
+    check_expect "$expect" "$work/$peer-received.txt" \
+      "$work/$peer-errors.log" || seen_rc=1
+  done
+else
+  expect=$case_dir/expect-$transport.txt
+  [ -f "$expect" ] || expect=$case_dir/expect.txt
+  if [ -f "$expect" ] && [ "$transport" != tls ]; then
+    received_start_lines "$work/messages.log" >"$work/received.txt"
+    check_expect "$expect" "$work/received.txt" "$work/errors.log" ||
+      seen_rc=1
+  fi
 fi
 
 if [ "$sipp_rc" -ne 0 ] || [ "$tandem_rc" -ne 0 ] || [ "$seen_rc" -ne 0 ]; then
+  verdict="client exited $sipp_rc"
+  if [ -n "$call_case" ]; then
+    verdict=
+    for peer in "${peers[@]}"; do
+      verdict+="$peer exited ${peer_rc[$peer]:-(not run)}, "
+    done
+    verdict=${verdict%, }
+  fi
   echo "FAIL $(basename "$case_dir") over $transport:" \
-    "client exited $sipp_rc, tandem exited $tandem_rc" >&2
-  for f in errors.log sipp.out client.out messages.log dnsmasq.log \
-    tandem.log; do
+    "$verdict, tandem exited $tandem_rc" >&2
+  for f in "${logs[@]}" tandem.log; do
     [ -f "$work/$f" ] && { echo "---- $f" >&2; tail -n 80 "$work/$f" >&2; }
   done
   exit 1

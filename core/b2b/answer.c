@@ -32,16 +32,20 @@ static int answer_build(struct b2b_call *call, const struct sip_msg *res,
 	return rc;
 }
 
-int answer_relay_provisional(struct b2b_call *call, const struct sip_msg *res,
-			     const struct b2b_msg *shown)
+int answer_relay_provisional(struct b2b_call *call, struct b2b_leg *leg,
+			     const struct sip_msg *res,
+			     const struct b2b_msg *shown, uint32_t leg_rseq)
 {
 	struct sip_msg *out;
 	int rc;
 
 	if (call->a_final_sent || !call->a_st)
 		return EPROTO;
-	if ((rc = answer_build(call, res, shown, &out)) ||
-	    (rc = txn_server_respond(call->a_st, out)))
+	if ((rc = answer_build(call, res, shown, &out)) == 0 && leg_rseq &&
+	    (rc = prack_make_reliable(call, leg, leg_rseq, res->cseq.number,
+				      out)))
+		sip_msg_free(out);
+	if (rc || (rc = txn_server_respond(call->a_st, out)))
 		tnd_log_warn("call %llu: cannot relay %u: %s",
 			     (unsigned long long)call->id, res->status,
 			     strerror(rc));

@@ -85,6 +85,7 @@ struct b2b_leg {
 	bool in_dial;       /* part of the dial the script waits for */
 	bool cancel_wanted; /* CANCEL once a provisional comes */
 	bool cancelled;     /* leg_cancel ran: one CANCEL per leg */
+	uint32_t rseq_seen; /* the RSeq of its last reliable provisional */
 	uint16_t status;    /* the final status, when DONE */
 };
 
@@ -134,6 +135,16 @@ struct b2b_call {
 	struct b2b_end_info end;
 	char end_reason[64];
 	struct tnd_timer linger; /* frees a call whose legs never settle */
+
+	/* Our reliable provisional to the caller, until its PRACK. */
+	struct {
+		struct sip_msg *msg; /* resent while set */
+		struct tnd_timer timer;
+		uint64_t interval, elapsed;
+		uint32_t last_rseq; /* ours towards the caller */
+		struct b2b_leg *leg;
+		uint32_t leg_rseq, leg_cseq;
+	} rel;
 };
 
 struct b2b_index_entry {
@@ -196,8 +207,10 @@ void b2b_on_invite(struct b2b *b2b, struct txn *st, const struct sip_msg *req,
 void b2b_on_cancel(struct b2b *b2b, struct txn *st, const struct sip_msg *req);
 
 /* answer.c: the A-side sees provisional and 2xx answers. */
-int answer_relay_provisional(struct b2b_call *call, const struct sip_msg *res,
-			     const struct b2b_msg *shown);
+/* `leg_rseq` not 0: relayed as a reliable provisional (prack.c). */
+int answer_relay_provisional(struct b2b_call *call, struct b2b_leg *leg,
+			     const struct sip_msg *res,
+			     const struct b2b_msg *shown, uint32_t leg_rseq);
 int answer_bridge(struct b2b_call *call, struct b2b_leg *leg,
 		  const struct sip_msg *ok, const struct b2b_msg *shown);
 int b2b_side_send_ok(struct b2b_side *side, struct txn *st,
@@ -224,7 +237,10 @@ int b2b_side_request(struct b2b_side *side, struct sip_msg *req,
 		     txn_route_fn fn, void *arg, struct txn_route **out);
 int b2b_side_send_ack(struct b2b_side *side, uint32_t cseq,
 		      const struct sip_msg *body_from);
-/* relay.c: BYE on a side, its answer awaited by nobody. */
+/* relay.c: a request on a side whose answer nobody awaits; "Name: value"
+ * extra headers, NULL-terminated, may be NULL. */
+int b2b_side_oneway(struct b2b_side *side, enum sip_method method,
+		    const char *const *extra);
 int b2b_side_bye(struct b2b_side *side);
 struct b2b_side *b2b_side_peer(struct b2b_side *side);
 
@@ -234,6 +250,8 @@ void relay_in_dialog(struct b2b_side *from, struct txn *st,
 void relay_ack(struct b2b_side *from, const struct sip_msg *ack);
 void relay_free_all(struct b2b_call *call);
 
+/* msg.c: EPERM when a "Name: value" line names a core-managed header. */
+int b2b_check_header_lines(const char *const *headers, size_t n);
 /* msg.c: "Name: value" lines into `msg`. EINVAL for a bad line. */
 int b2b_add_header_lines(struct sip_msg *msg, const char *const *headers,
 			 size_t n);
@@ -245,6 +263,26 @@ int b2b_add_header_lines(struct sip_msg *msg, const char *const *headers,
 void b2b_call_teardown(struct b2b_call *call, enum b2b_end_by by, uint16_t code,
 		       const char *reason);
 int b2b_side_resend_ack(struct b2b_side *side);
+
+/* prack.c: reliable provisionals (RFC 3262) end to end. */
+bool prack_caller_supports(const struct b2b_call *call);
+/*
+ * A provisional from a leg: EALREADY for a reliable one seen before (a
+ * resend: drop it); else 0 with *relay_rseq the leg's RSeq when it goes
+ * to the caller as a reliable one (0: relay it as ordinary; tandem
+ * PRACKed it itself when the caller cannot).
+ */
+int prack_leg_provisional(struct b2b_leg *leg, const struct sip_msg *res,
+			  uint32_t *relay_rseq);
+/* Makes `out`, the caller's copy, reliable: our RSeq, resent until PRACK. */
+int prack_make_reliable(struct b2b_call *call, struct b2b_leg *leg,
+			uint32_t leg_rseq, uint32_t leg_cseq,
+			struct sip_msg *out);
+/* The caller's PRACK: RAck mapped to the leg's into `out`; ENOENT when it
+ * acknowledges nothing we sent (answer 481). */
+int prack_map_from_caller(struct b2b_call *call, const struct sip_msg *prack,
+			  struct sip_msg *out);
+void prack_fini(struct b2b_call *call);
 
 /* Wall-clock milliseconds, for call times. */
 uint64_t b2b_wall_ms(void);

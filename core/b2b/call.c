@@ -35,6 +35,7 @@ static void call_free(struct b2b_call *call)
 	if (call->a_st)
 		txn_set_handler(call->a_st, NULL, NULL);
 	relay_free_all(call);
+	prack_fini(call);
 	while (call->legs) {
 		struct b2b_leg *leg = call->legs;
 
@@ -215,6 +216,17 @@ static void on_a_ist_event(struct txn *t, const struct txn_event *ev, void *arg)
 	call_release(call);
 }
 
+/*
+ * What a call's INVITE may require: reliable provisionals, which tandem
+ * relays end to end; SDP bodies (media anchoring will read them).
+ */
+static const char *const b2b_supported[] = { "100rel", NULL };
+static const char *const b2b_body_types[] = { "application/sdp", NULL };
+static const struct sip_check_policy b2b_check_policy = {
+	.supported = b2b_supported,
+	.body_types = b2b_body_types,
+};
+
 /* §8.2 and §16.3 refusals, before there is a call. True if answered. */
 static bool refuse_invite(struct b2b *b2b, struct txn *st,
 			  const struct sip_msg *req)
@@ -224,7 +236,7 @@ static bool refuse_invite(struct b2b *b2b, struct txn *st,
 	const char *extra[3] = { NULL };
 	char unsupported[128];
 
-	if (sip_msg_check_request(req, NULL, &check)) {
+	if (sip_msg_check_request(req, &b2b_check_policy, &check)) {
 		if (check.status == 420) {
 			snprintf(unsupported, sizeof(unsupported), "%.*s",
 				 TND_SLICE_FMT(check.unsupported));

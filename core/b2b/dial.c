@@ -170,23 +170,28 @@ static void leg_on_provisional(struct b2b_leg *leg, const struct sip_msg *res)
 	struct b2b_call *call = leg->call;
 	struct txn *ict = txn_route_current(leg->route);
 	struct b2b_msg *shown;
+	uint32_t rseq;
 
 	if (leg->state == LEG_CALLING)
 		leg->state = LEG_RINGING;
 	if (leg->cancel_wanted && ict && txn_client_cancel(ict) == 0)
 		leg->cancel_wanted = false;
-	if (res->status == 100 || !leg->in_dial || call_is_ended(call))
+	if (res->status == 100)
 		return;
 	if (leg_dialog_from(leg, res))
 		tnd_log_warn("call %llu: unusable early dialog",
 			     (unsigned long long)call->id);
+	if (prack_leg_provisional(leg, res, &rseq) == EALREADY ||
+	    !leg->in_dial || call_is_ended(call))
+		return;
 	if (res->status >= 180)
 		call->any_ringing = true;
 	if (leg_show_response(leg, res, &shown) && !call_is_ended(call) &&
 	    leg->in_dial) {
 		if (leg->side.dialog)
 			call->early = leg;
-		answer_relay_provisional(call, shown ? shown->sip : res, shown);
+		answer_relay_provisional(call, leg, shown ? shown->sip : res,
+					 shown, rseq);
 	}
 	b2b_msg_free(shown);
 }
@@ -307,6 +312,24 @@ static void a_from(const struct sip_msg *a, char *out, size_t size)
 		snprintf(out, size, "<%.*s>", TND_SLICE_FMT(f->uri));
 }
 
+/* RFC 3262 end to end: what the caller offers or demands of 100rel. */
+static int leg_invite_options(const struct sip_msg *a, struct sip_msg *out)
+{
+	for (const struct sip_hdr *h = sip_msg_hdr(a, SIP_HDR_REQUIRE); h;
+	     h = sip_msg_hdr_next(a, h))
+		if (sip_tokens_contains(h->value, "100rel"))
+			return sip_msg_hdr_add(out, "Require",
+					       TND_SLICE_LIT("100rel"),
+					       SIP_HDR_APPEND);
+	for (const struct sip_hdr *h = sip_msg_hdr(a, SIP_HDR_SUPPORTED); h;
+	     h = sip_msg_hdr_next(a, h))
+		if (sip_tokens_contains(h->value, "100rel"))
+			return sip_msg_hdr_add(out, "Supported",
+					       TND_SLICE_LIT("100rel"),
+					       SIP_HDR_APPEND);
+	return 0;
+}
+
 static int leg_invite_new(struct b2b_call *call,
 			  const struct b2b_dial_opts *opts, const char *target,
 			  struct sip_msg **out)
@@ -346,6 +369,8 @@ static int leg_invite_new(struct b2b_call *call,
 
 		rc = b2b_add_header_lines(*out, &line, 1);
 	}
+	if (rc == 0)
+		rc = leg_invite_options(a, *out);
 	if (rc == 0)
 		rc = b2b_msg_copy_carried(call->request, *out);
 	if (rc == 0)
@@ -423,6 +448,8 @@ int dial_start(struct b2b_call *call, const struct b2b_dial_opts *opts)
 
 	if (!opts->ntargets)
 		return EINVAL;
+	if ((rc = b2b_check_header_lines(opts->headers, opts->nheaders)))
+		return rc;
 	for (size_t i = 0; i < opts->ntargets; i++)
 		if (sip_uri_parse(tnd_slice_from_cstr(opts->targets[i]), &uri,
 				  NULL))

@@ -58,9 +58,9 @@ const struct net_peer *b2b_msg_source(const struct b2b_msg *m)
 	return m->has_source ? &m->source : NULL;
 }
 
-static bool is_core_header(const char *name)
+static bool is_core_header(struct tnd_slice name)
 {
-	enum sip_hdr_id id = sip_hdr_lookup(tnd_slice_from_cstr(name));
+	enum sip_hdr_id id = sip_hdr_lookup(name);
 
 	for (size_t i = 0; core_headers[i]; i++)
 		if (id != SIP_HDR_OTHER &&
@@ -93,11 +93,27 @@ static int carry_add(struct b2b_msg *m, const char *name)
 	return 0;
 }
 
+int b2b_check_header_lines(const char *const *headers, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *colon = strchr(headers[i], ':');
+		struct tnd_slice name;
+
+		if (!colon)
+			return EINVAL;
+		name = (struct tnd_slice){ headers[i],
+					   (size_t)(colon - headers[i]) };
+		if (is_core_header(tnd_slice_trim(name)))
+			return EPERM;
+	}
+	return 0;
+}
+
 static int check_edit(const char *name)
 {
 	if (!name[0] || strpbrk(name, " \t\r\n:"))
 		return EINVAL;
-	return is_core_header(name) ? EPERM : 0;
+	return is_core_header(tnd_slice_from_cstr(name)) ? EPERM : 0;
 }
 
 int b2b_msg_set_header(struct b2b_msg *m, const char *name, const char *value)

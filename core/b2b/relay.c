@@ -64,9 +64,9 @@ static struct b2b_relay *relay_new(struct b2b_call *call)
 	return relay;
 }
 
-/* Our BYE: its answer only ends its transaction. */
-static void on_bye_event(struct txn_route *route,
-			 const struct txn_route_event *ev, void *arg)
+/* Our BYE or PRACK: its answer only ends its transaction. */
+static void on_oneway_event(struct txn_route *route,
+			    const struct txn_route_event *ev, void *arg)
 {
 	struct b2b_relay *relay = arg;
 	struct b2b_call *call = relay->call;
@@ -79,32 +79,39 @@ static void on_bye_event(struct txn_route *route,
 	call_release(call);
 }
 
-int b2b_side_bye(struct b2b_side *side)
+int b2b_side_oneway(struct b2b_side *side, enum sip_method method,
+		    const char *const *extra)
 {
 	struct b2b_relay *relay;
-	struct sip_msg *bye;
+	struct sip_msg *req;
 	int rc;
 
 	if (!side->dialog)
 		return EINVAL;
-	if ((rc = dialog_request_new(side->dialog, SIP_METHOD_BYE, NULL, NULL,
+	if ((rc = dialog_request_new(side->dialog, method, NULL, extra,
 				     TND_SLICE_LIT(""), TND_SLICE_LIT(""),
-				     &bye)))
+				     &req)))
 		return rc;
 	if (!(relay = relay_new(side->call))) {
-		sip_msg_free(bye);
+		sip_msg_free(req);
 		return ENOMEM;
 	}
-	relay->method = SIP_METHOD_BYE;
+	relay->method = method;
 	relay->answered = true;
-	rc = b2b_side_request(side, bye, on_bye_event, relay, &relay->route);
-	sip_msg_free(bye);
+	rc = b2b_side_request(side, req, on_oneway_event, relay, &relay->route);
+	sip_msg_free(req);
 	if (rc) {
-		tnd_log_warn("call %llu: cannot send BYE: %s",
-			     (unsigned long long)side->call->id, strerror(rc));
+		tnd_log_warn("call %llu: cannot send %s: %s",
+			     (unsigned long long)side->call->id,
+			     sip_method_name(method), strerror(rc));
 		relay_free(relay);
 	}
 	return rc;
+}
+
+int b2b_side_bye(struct b2b_side *side)
+{
+	return b2b_side_oneway(side, SIP_METHOD_BYE, NULL);
 }
 
 /* The request's transaction ended: nothing more can be sent on it. */
@@ -257,12 +264,34 @@ static void relay_drop_old_invites(struct b2b_side *to)
 	}
 }
 
+/* Our request on `to` for the request `req` from `from`. */
+static int relay_build(struct b2b_side *from, struct b2b_side *to,
+		       const struct sip_msg *req, const struct b2b_msg *shown,
+		       struct sip_msg **out)
+{
+	const struct sip_hdr *ct = sip_msg_hdr(req, SIP_HDR_CONTENT_TYPE);
+	char name[64];
+	int rc;
+
+	snprintf(name, sizeof(name), "%.*s", TND_SLICE_FMT(req->method_name));
+	if ((rc = dialog_request_new(to->dialog, req->method, name, NULL,
+				     ct ? ct->value : TND_SLICE_LIT(""),
+				     req->body, out)))
+		return rc;
+	if ((rc = copy_carried(req, *out)) ||
+	    (rc = b2b_msg_copy_carried(shown, *out)) ||
+	    (req->method == SIP_METHOD_PRACK && !from->leg &&
+	     (rc = prack_map_from_caller(from->call, req, *out)))) {
+		sip_msg_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 static void relay_start(struct b2b_side *from, struct txn *st,
 			const struct sip_msg *req, const struct b2b_msg *shown)
 {
 	struct b2b_side *to = b2b_side_peer(from);
-	const struct sip_hdr *ct = sip_msg_hdr(req, SIP_HDR_CONTENT_TYPE);
-	char name[64];
 	struct b2b_relay *relay;
 	struct sip_msg *out;
 	int rc;
@@ -272,18 +301,15 @@ static void relay_start(struct b2b_side *from, struct txn *st,
 				 NULL);
 		return;
 	}
-	snprintf(name, sizeof(name), "%.*s", TND_SLICE_FMT(req->method_name));
 	if (req->method == SIP_METHOD_INVITE)
 		relay_drop_old_invites(to);
-	if ((rc = dialog_request_new(to->dialog, req->method, name, NULL,
-				     ct ? ct->value : TND_SLICE_LIT(""),
-				     req->body, &out)) == 0 &&
-	    ((rc = copy_carried(req, out)) ||
-	     (rc = b2b_msg_copy_carried(shown, out))))
+	if ((rc = relay_build(from, to, req, shown, &out))) {
+		txn_server_reply(st, rc == ENOENT ? 481 : 500, NULL,
+				 TND_SLICE_LIT(""), NULL);
+		return;
+	}
+	if (!(relay = relay_new(from->call))) {
 		sip_msg_free(out);
-	if (rc || !(relay = relay_new(from->call))) {
-		if (rc == 0)
-			sip_msg_free(out);
 		txn_server_reply(st, 500, NULL, TND_SLICE_LIT(""), NULL);
 		return;
 	}

@@ -144,6 +144,10 @@ int tnd_ffi_call_dial(uint32_t slot, uint32_t gen,
 		return script_ffi_err(err, errlen, TND_FFI_ERROR,
 				      "call:dial() refused: a target, from, "
 				      "to, route or header does not parse");
+	case EPERM:
+		return script_ffi_err(err, errlen, TND_FFI_ERROR,
+				      "call:dial() refused: a header in "
+				      "headers is managed by the core");
 	case EPROTO:
 		return script_ffi_err(err, errlen, TND_FFI_ERROR, "%s",
 				      script_ffi_state_error(sc->call));

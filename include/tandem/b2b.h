@@ -155,8 +155,8 @@ struct b2b_dial_opts {
  * Dials B-legs; the result comes once through on_dial_done. The first
  * 2xx bridges the call (the other legs are cancelled). Returns 0, EINVAL
  * (a target, from, to, route or header that does not parse: nothing was
- * sent), EPROTO (the call was answered, ended, or is dialling already),
- * ENOMEM.
+ * sent), EPERM (a header the core manages, see b2b_msg_set_header),
+ * EPROTO (the call was answered, ended, or is dialling already), ENOMEM.
  */
 int b2b_call_dial(struct b2b_call *call, const struct b2b_dial_opts *opts);
 /*

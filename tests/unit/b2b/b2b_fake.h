@@ -180,6 +180,9 @@ const char *bt_a_tag(struct b2b_test *t);
  */
 int bt_reply(struct b2b_test *t, size_t i, uint16_t status, const char *tag,
 	     const char *body);
+/* bt_reply with `extra` headers: name, value pairs, NULL-terminated. */
+int bt_reply_with(struct b2b_test *t, size_t i, uint16_t status,
+		  const char *tag, const char *const *extra, const char *body);
 /*
  * A request of the callee in the dialog of our INVITE send `invite`, with
  * `tag` its To tag there: From and To swapped, our Contact as

@@ -149,6 +149,12 @@ const char *bt_a_tag(struct b2b_test *t)
 int bt_reply(struct b2b_test *t, size_t i, uint16_t status, const char *tag,
 	     const char *body)
 {
+	return bt_reply_with(t, i, status, tag, NULL, body);
+}
+
+int bt_reply_with(struct b2b_test *t, size_t i, uint16_t status,
+		  const char *tag, const char *const *extra, const char *body)
+{
 	const struct sip_msg *req = bt_sent(t, i);
 	struct sip_msg *built, *res;
 	char contact[256];
@@ -167,6 +173,9 @@ int bt_reply(struct b2b_test *t, size_t i, uint16_t status, const char *tag,
 	if (status > 100 && status < 300 && req->method != SIP_METHOD_BYE &&
 	    req->method != SIP_METHOD_CANCEL)
 		rc = sip_msg_hdr_add(built, "Contact", S(contact),
+				     SIP_HDR_APPEND);
+	for (; rc == 0 && extra && extra[0]; extra += 2)
+		rc = sip_msg_hdr_add(built, extra[0], S(extra[1]),
 				     SIP_HDR_APPEND);
 	if (rc == 0 && body)
 		rc = sip_msg_hdr_set(built, "Content-Type",

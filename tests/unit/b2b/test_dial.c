@@ -324,6 +324,18 @@ static const char *const core_names[] = {
 	NULL,
 };
 
+/* A dial whose headers name a core header: refused, nothing sent. */
+static int dial_with_header(struct b2b_call *call, const char *line)
+{
+	const char *target = BT_BOB;
+	struct b2b_dial_opts o = { .targets = &target,
+				   .ntargets = 1,
+				   .headers = &line,
+				   .nheaders = 1 };
+
+	return b2b_call_dial(call, &o);
+}
+
 static void edit_core_then_dial(struct b2b_test *t, struct b2b_call *call)
 {
 	struct b2b_msg *req = b2b_call_request(call);
@@ -341,6 +353,7 @@ static void edit_core_then_dial(struct b2b_test *t, struct b2b_call *call)
 	t->rc[4] = b2b_msg_set_header(req, "", "x");
 	t->rc[5] = b2b_msg_set_header(req, "X-Bad:", "x");
 	t->rc[6] = b2b_msg_set_header(req, "X-Inject", "a\r\nVia: evil");
+	t->rc[7] = dial_with_header(call, "Via : SIP/2.0/UDP evil");
 	if (bt_dial(t, call, t->dial))
 		b2b_call_script_done(call);
 }
@@ -361,6 +374,7 @@ B2B_CASE(test_dial_script_edits_of_core_headers_are_refused)
 	CHECK_INT(t->rc[4], EINVAL);
 	CHECK_INT(t->rc[5], EINVAL);
 	CHECK_INT(t->rc[6], EINVAL);
+	CHECK_INT(t->rc[7], EPERM);
 	CHECK_WIRE(t, "bob:INVITE@0");
 	m = bt_sent(t, 0);
 	CHECK_INT(sip_msg_hdr_count(m, SIP_HDR_VIA), 1);

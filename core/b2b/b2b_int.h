@@ -54,6 +54,8 @@ struct b2b_side {
 	struct sip_msg *ok;
 	struct tnd_timer ok_timer;
 	uint64_t ok_interval, ok_elapsed;
+	/* Our BYE waits for the ACK of that 2xx (RFC 3261 §15). */
+	bool bye_pending;
 
 	/* An INVITE we sent on this side awaits its final answer / ACK. */
 	bool invite_out;

@@ -70,13 +70,14 @@ void call_hold(struct b2b_call *call)
 }
 
 /* Nothing the call sent still waits: its INVITEs and BYEs are answered,
- * its ACKs have their address (freeing the call would drop them). */
+ * its ACKs have their address, no BYE waits for an ACK (freeing the call
+ * would drop them). */
 static bool call_settled(const struct b2b_call *call)
 {
-	if (!legs_settled(call) || call->a.ack_lookup)
+	if (!legs_settled(call) || call->a.ack_lookup || call->a.bye_pending)
 		return false;
 	for (const struct b2b_leg *leg = call->legs; leg; leg = leg->next)
-		if (leg->side.ack_lookup)
+		if (leg->side.ack_lookup || leg->side.bye_pending)
 			return false;
 	for (const struct b2b_relay *r = call->relays; r; r = r->next)
 		if (r->method == SIP_METHOD_BYE)

@@ -109,8 +109,13 @@ int b2b_side_oneway(struct b2b_side *side, enum sip_method method,
 	return rc;
 }
 
+/* RFC 3261 §15: not before the ACK of our 2xx (or its 64*T1 wait). */
 int b2b_side_bye(struct b2b_side *side)
 {
+	if (side->ok) {
+		side->bye_pending = true;
+		return 0;
+	}
 	return b2b_side_oneway(side, SIP_METHOD_BYE, NULL);
 }
 

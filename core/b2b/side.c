@@ -206,9 +206,8 @@ static void on_ok_timer(struct tnd_timer *timer, void *arg)
 	if (side->ok_elapsed >= 64ull * b2b->config.t1_ms) {
 		tnd_log_warn("call %llu: no ACK for our 2xx",
 			     (unsigned long long)call->id);
-		sip_msg_free(side->ok);
-		side->ok = NULL;
 		call_hold(call);
+		b2b_side_ok_acked(side); /* sends a BYE that waited */
 		b2b_call_teardown(call, B2B_END_CORE, 408, "No ACK");
 		call_release(call);
 		return;
@@ -257,6 +256,10 @@ void b2b_side_ok_acked(struct b2b_side *side)
 	sip_msg_free(side->ok);
 	side->ok = NULL;
 	side->ok_st = NULL;
+	if (side->bye_pending) {
+		side->bye_pending = false;
+		b2b_side_bye(side);
+	}
 }
 
 int b2b_side_response_new(struct b2b_side *side, const struct sip_msg *req,

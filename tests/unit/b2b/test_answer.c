@@ -93,6 +93,26 @@ B2B_CASE(test_answer_2xx_without_ack_ends_the_call_after_64_t1)
 	return 0;
 }
 
+/* §15: the callee hangs up before the caller ACKed our 2xx: the caller's
+ * BYE waits for that ACK (and the 2xx goes on being resent till then). */
+B2B_CASE(test_answer_bye_to_the_caller_waits_for_its_ack)
+{
+	CHECK_OK(answered(t, BT_SDP_A));
+	CHECK_OK(bt_at(t, 1200));
+	CHECK_OK(bt_callee(t, 0, "btag", "BYE", 9, "z9hG4bKb1", NULL));
+	CHECK_OK(bt_at(t, 1600));
+	CHECK_WIRE(t, "bob:INVITE@0 a:180@100 a:200@1000 bob:ACK@1000 "
+		      "bob:200@1200 a:200@1500");
+	CHECK_OK(bt_caller(t, "ACK", 1, "z9hG4bKa2", "", NULL));
+	CHECK_WIRE(t, "bob:INVITE@0 a:180@100 a:200@1000 bob:ACK@1000 "
+		      "bob:200@1200 a:200@1500 a:BYE@1600");
+	CHECK_OK(bt_check_in_a_dialog(t, 6, "BYE"));
+	CHECK_OK(bt_reply(t, 6, 200, "", NULL));
+	CHECK_INT(t->hangups, 1);
+	CHECK_INT(t->end.by, B2B_END_CALLEE);
+	return 0;
+}
+
 /* §13.2.1 late offer: bob's 2xx carries the offer; his ACK waits for the
  * caller's, which carries the answer. */
 B2B_CASE(test_answer_late_offer_acks_the_callee_with_the_callers_answer)
@@ -154,6 +174,7 @@ B2B_CASE(test_answer_callee_2xx_resent_gets_the_same_ack_again)
 static const struct test_case cases[] = {
 	TEST(test_answer_2xx_is_resent_from_t1_doubling_until_the_ack),
 	TEST(test_answer_2xx_without_ack_ends_the_call_after_64_t1),
+	TEST(test_answer_bye_to_the_caller_waits_for_its_ack),
 	TEST(test_answer_late_offer_acks_the_callee_with_the_callers_answer),
 	TEST(test_answer_callee_2xx_resent_gets_the_same_ack_again),
 };

@@ -34,6 +34,14 @@
 # again) counts once: with the timers scaled down, whether one comes is
 # up to the scheduler.
 #
+# A call case with a reload file reloads its dialplan while a call is up:
+# that file names another dialplan of the case. The caller uac.xml starts
+# in the background; once the callee uas.xml has received an ACK (its
+# message log says so), the run's dialplan file gets the named one's
+# content (placeholders filled in), tandem gets SIGHUP, and two OPTIONS
+# probes answered one after the other show the reload has run; then
+# uac2.xml places its calls, and the run waits for uac.xml to end.
+#
 #   run.sh TANDEM_BINARY CASE_DIR udp|tcp|tls
 set -uo pipefail
 
@@ -50,6 +58,14 @@ tls) ;;
 esac
 call_case=
 [ -f "$case_dir/dialplan.lua" ] && call_case=1
+reload='' caller_pid=''
+if [ -n "$call_case" ] && [ -f "$case_dir/reload" ]; then
+  read -r reload <"$case_dir/reload"
+  if [ ! -f "$case_dir/$reload" ] || [ ! -f "$case_dir/uas.xml" ]; then
+    echo "reload: no dialplan $reload or no uas.xml in $case_dir" >&2
+    exit 2
+  fi
+fi
 if [ -n "$call_case" ] && [ "$transport" = tls ]; then
   echo "call cases run over udp and tcp only" >&2
   exit 2
@@ -188,6 +204,22 @@ listening() {
   [ -n "$(ss -Hln$flag "sport = :$1")" ]
 }
 
+# The start line of every message SIPp received, one per line, from its
+# message log; with "once", a message received again byte for byte (a
+# retransmission) is left out.
+received_start_lines() { # MESSAGE_LOG [once]
+  awk -v once="${2:-}" '
+    function flush() {
+      if (start != "" && !(once && seen[text]++)) print start
+      start = ""; text = ""; inside = 0
+    }
+    /^-----+( |$)/ { flush(); next }
+    / message received / { inside = 1; next }
+    inside && start == "" && NF { start = $0 }
+    inside { text = text $0 "\n" }
+    END { flush() }' "$1"
+}
+
 declare -A peer_rc=() callee_pid=()
 peers=()
 run_call() {
@@ -210,14 +242,69 @@ run_call() {
     fi
   done
   # The callers, one after the other; -l 1 makes a caller's calls follow
-  # one another too.
+  # one another too. With a reload, the first one stays up meanwhile.
   for peer in uac uac2; do
     [ -f "$case_dir/$peer.xml" ] || continue
     peers+=("$peer")
+    if [ -n "$reload" ] && [ "$peer" = uac ]; then
+      sipp_peer "$peer" 127.0.0.1:"$port" -l 1 -cid_str 'a-leg-%u-%p@%s' &
+      caller_pid=$!
+      reload_during_call || return
+      continue
+    fi
     (sipp_peer "$peer" 127.0.0.1:"$port" -l 1 -cid_str 'a-leg-%u-%p@%s')
     peer_rc[$peer]=$?
-    [ "${peer_rc[$peer]}" -eq 0 ] || return
+    [ "${peer_rc[$peer]}" -eq 0 ] || break
   done
+  if [ -n "$caller_pid" ]; then
+    wait "$caller_pid"
+    peer_rc[uac]=$?
+    caller_pid=
+  fi
+}
+
+# Whether the callee uas has received an ACK, by its message log.
+callee_acked() {
+  [ -f "$work/uas-messages.log" ] &&
+    received_start_lines "$work/uas-messages.log" | grep -q '^ACK '
+}
+
+# Two probes answered one after the other (of at most ten tried).
+probe_twice() {
+  local answered=0
+  for _ in $(seq 1 10); do
+    probe && answered=$((answered + 1))
+    [ "$answered" -lt 2 ] || return 0
+  done
+  return 1
+}
+
+# The reload while uac's call is up (see above): polls for the callee's
+# ACK until the caller ends or 10 s pass, then replaces the dialplan and
+# sends SIGHUP. tandem reloads from its event loop, at the latest in the
+# turn after the one that answers the first probe after the signal; the
+# second probe, sent once the first is answered, comes in a later turn,
+# and so does any call after it. A failure stops the caller.
+reload_during_call() {
+  local deadline=$((SECONDS + 10)) failure=
+  until callee_acked; do
+    if ! kill -0 "$caller_pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]
+    then
+      failure="uas received no ACK before the reload"
+      break
+    fi
+  done
+  if [ -z "$failure" ]; then
+    substitute "$case_dir/$reload" >"$work/dialplan.lua.new" &&
+      mv "$work/dialplan.lua.new" "$work/dialplan.lua" &&
+      kill -HUP "$pid" && probe_twice && return 0
+    failure="tandem did not answer two probes after SIGHUP"
+  fi
+  echo "reload with $reload: $failure" >"$work/reload.log"
+  kill -TERM "$caller_pid" 2>/dev/null
+  wait "$caller_pid"
+  peer_rc[uac]=1 caller_pid=''
+  return 1
 }
 
 dns_pid=
@@ -266,22 +353,6 @@ if [ -n "$dns_pid" ]; then
   wait "$dns_pid" 2>/dev/null
 fi
 
-# The start line of every message SIPp received, one per line, from its
-# message log; with "once", a message received again byte for byte (a
-# retransmission) is left out.
-received_start_lines() { # MESSAGE_LOG [once]
-  awk -v once="${2:-}" '
-    function flush() {
-      if (start != "" && !(once && seen[text]++)) print start
-      start = ""; text = ""; inside = 0
-    }
-    /^-----+( |$)/ { flush(); next }
-    / message received / { inside = 1; next }
-    inside && start == "" && NF { start = $0 }
-    inside { text = text $0 "\n" }
-    END { flush() }' "$1"
-}
-
 # Checks the COUNT REGEX lines of EXPECT against RECEIVED; failures go to
 # ERRORS. Returns non-zero on a mismatch.
 check_expect() { # EXPECT RECEIVED ERRORS
@@ -316,6 +387,7 @@ if [ -n "$call_case" ]; then
     check_expect "$expect" "$work/$peer-received.txt" \
       "$work/$peer-errors.log" || seen_rc=1
   done
+  logs+=(reload.log)
 else
   expect=$case_dir/expect-$transport.txt
   [ -f "$expect" ] || expect=$case_dir/expect.txt

@@ -82,7 +82,6 @@ struct b2b_leg {
 	struct b2b_leg *next;
 	struct b2b_side side;
 	struct txn_route *route; /* the INVITE */
-	struct sip_msg *invite;  /* as built, before the route stamps it */
 	enum leg_state state;
 	bool in_dial;       /* part of the dial the script waits for */
 	bool cancel_wanted; /* CANCEL once a provisional comes */

@@ -19,7 +19,6 @@
 void leg_free(struct b2b_leg *leg)
 {
 	txn_route_free(leg->route);
-	sip_msg_free(leg->invite);
 	b2b_side_fini(&leg->side);
 	tnd_free(leg);
 }
@@ -411,6 +410,7 @@ static int leg_new(struct b2b_call *call, const struct b2b_dial_opts *opts,
 		   const char *target, struct b2b_leg **out)
 {
 	struct b2b_leg *leg = tnd_calloc(1, sizeof(*leg));
+	struct sip_msg *invite = NULL;
 	char next_buf[1024];
 	struct sip_uri next;
 	int rc;
@@ -425,19 +425,16 @@ static int leg_new(struct b2b_call *call, const struct b2b_dial_opts *opts,
 	leg->in_dial = true;
 	if ((rc = leg_next_hop(opts, target, next_buf, sizeof(next_buf),
 			       &next)) ||
-	    (rc = leg_invite_new(call, opts, target, &leg->invite)) ||
-	    (rc = txn_route_start(&call->b2b->env.route, leg->invite, &next,
+	    (rc = leg_invite_new(call, opts, target, &invite)) ||
+	    (rc = txn_route_start(&call->b2b->env.route, invite, &next,
 				  on_leg_event, leg, &leg->route))) {
+		sip_msg_free(invite);
 		leg_free(leg);
 		return rc;
 	}
+	sip_msg_free(invite); /* the route keeps its own copy */
 	*out = leg;
 	return 0;
-}
-
-static void on_dial_timer(struct tnd_timer *timer, void *arg)
-{
-	on_dial_timeout(timer, arg);
 }
 
 int dial_start(struct b2b_call *call, const struct b2b_dial_opts *opts)
@@ -481,7 +478,7 @@ int dial_start(struct b2b_call *call, const struct b2b_dial_opts *opts)
 	call->last_code = 0;
 	if (opts->timeout_ms)
 		tnd_timer_start(call->b2b->env.timers, &call->dial_timer,
-				opts->timeout_ms, on_dial_timer, call);
+				opts->timeout_ms, on_dial_timeout, call);
 	tnd_log_debug("call %llu: dialling %zu target(s), first %s",
 		      (unsigned long long)call->id, opts->ntargets,
 		      opts->targets[0]);

@@ -42,6 +42,13 @@
 # probes answered one after the other show the reload has run; then
 # uac2.xml places its calls, and the run waits for uac.xml to end.
 #
+# A call case with a stop file stops tandem while a call is up: that
+# file names the signal, TERM or INT. As with reload, uac.xml starts in
+# the background and the run waits for uas.xml's ACK; then tandem gets
+# the signal and must exit by itself, with status 0, within 2 s (well
+# before its 5 s drain limit), the peers ending on the BYEs it sends. The
+# run's own SIGTERM at the end is then skipped.
+#
 #   run.sh TANDEM_BINARY CASE_DIR udp|tcp|tls
 set -uo pipefail
 
@@ -63,6 +70,17 @@ if [ -n "$call_case" ] && [ -f "$case_dir/reload" ]; then
   read -r reload <"$case_dir/reload"
   if [ ! -f "$case_dir/$reload" ] || [ ! -f "$case_dir/uas.xml" ]; then
     echo "reload: no dialplan $reload or no uas.xml in $case_dir" >&2
+    exit 2
+  fi
+fi
+stop=''
+if [ -n "$call_case" ] && [ -f "$case_dir/stop" ]; then
+  read -r stop <"$case_dir/stop"
+  case $stop in TERM | INT) ;; *) stop=bad ;; esac
+  if [ "$stop" = bad ] || [ -n "$reload" ] || [ ! -f "$case_dir/uas.xml" ] ||
+    [ -f "$case_dir/uac2.xml" ]; then
+    echo "stop: names no TERM or INT, or comes with reload, uac2.xml" \
+      "or no uas.xml in $case_dir" >&2
     exit 2
   fi
 fi
@@ -130,9 +148,11 @@ start_tandem() {
   pid=$!
 }
 
+# Probes come one at a time, never while uac2 runs: the block's last port.
 probe() {
   sipp 127.0.0.1:"$port" -sf "$here/probe.xml" -t u1 -m 1 \
-    -timeout 2s -timeout_error -nostdin >/dev/null 2>&1 \
+    -i 127.0.0.1 -p "$((port + 7))" -timeout 2s -timeout_error -nostdin \
+    >/dev/null 2>&1 \
     </dev/null
 }
 
@@ -242,14 +262,19 @@ run_call() {
     fi
   done
   # The callers, one after the other; -l 1 makes a caller's calls follow
-  # one another too. With a reload, the first one stays up meanwhile.
+  # one another too. With a reload or a stop, the first one stays up
+  # meanwhile.
   for peer in uac uac2; do
     [ -f "$case_dir/$peer.xml" ] || continue
     peers+=("$peer")
-    if [ -n "$reload" ] && [ "$peer" = uac ]; then
+    if [ -n "$reload$stop" ] && [ "$peer" = uac ]; then
       sipp_peer "$peer" 127.0.0.1:"$port" -l 1 -cid_str 'a-leg-%u-%p@%s' &
       caller_pid=$!
-      reload_during_call || return
+      if [ -n "$reload" ]; then
+        reload_during_call || return
+      else
+        stop_during_call || return
+      fi
       continue
     fi
     (sipp_peer "$peer" 127.0.0.1:"$port" -l 1 -cid_str 'a-leg-%u-%p@%s')
@@ -269,6 +294,25 @@ callee_acked() {
     received_start_lines "$work/uas-messages.log" | grep -q '^ACK '
 }
 
+# Polls for the callee's ACK until the caller ends or 10 s pass; on
+# failure says why in FAILURE_VAR.
+wait_callee_acked() { # FAILURE_VAR WHAT
+  local deadline=$((SECONDS + 10))
+  until callee_acked; do
+    if ! kill -0 "$caller_pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]
+    then
+      printf -v "$1" 'uas received no ACK before the %s' "$2"
+      return 1
+    fi
+  done
+}
+
+# Microseconds since the epoch.
+now_us() {
+  local t=${EPOCHREALTIME/[.,]/}
+  echo "$((10#$t))"
+}
+
 # Two probes answered one after the other (of at most ten tried).
 probe_twice() {
   local answered=0
@@ -286,21 +330,50 @@ probe_twice() {
 # second probe, sent once the first is answered, comes in a later turn,
 # and so does any call after it. A failure stops the caller.
 reload_during_call() {
-  local deadline=$((SECONDS + 10)) failure=
-  until callee_acked; do
-    if ! kill -0 "$caller_pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]
-    then
-      failure="uas received no ACK before the reload"
-      break
-    fi
-  done
-  if [ -z "$failure" ]; then
+  local failure=
+  if wait_callee_acked failure reload; then
     substitute "$case_dir/$reload" >"$work/dialplan.lua.new" &&
       mv "$work/dialplan.lua.new" "$work/dialplan.lua" &&
       kill -HUP "$pid" && probe_twice && return 0
     failure="tandem did not answer two probes after SIGHUP"
   fi
   echo "reload with $reload: $failure" >"$work/reload.log"
+  kill -TERM "$caller_pid" 2>/dev/null
+  wait "$caller_pid"
+  peer_rc[uac]=1 caller_pid=''
+  return 1
+}
+
+# The stop while uac's call is up (see above): once the callee has its
+# ACK, tandem gets the case's signal, and the run polls (bash reaps its
+# children as they end) until tandem is gone or the limit passes.
+# tandem_rc is then its exit status; a failure goes to stop.log, sets
+# stop_rc and stops the caller.
+stop_limit_ms=2000 tandem_exited='' stop_rc=0
+stop_during_call() {
+  local failure='' start elapsed_ms
+  if wait_callee_acked failure "SIG$stop"; then
+    start=$(now_us)
+    kill "-$stop" "$pid"
+    while kill -0 "$pid" 2>/dev/null; do
+      elapsed_ms=$((($(now_us) - start) / 1000))
+      [ "$elapsed_ms" -lt "$stop_limit_ms" ] || break
+      sleep 0.01
+    done
+    elapsed_ms=$((($(now_us) - start) / 1000))
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid"
+      tandem_rc=$? tandem_exited=1
+      echo "tandem exited $tandem_rc ${elapsed_ms} ms after SIG$stop" \
+        >"$work/stop.log"
+      [ "$tandem_rc" -eq 0 ] && return 0
+      failure="tandem exited $tandem_rc, not 0"
+    else
+      failure="tandem still running ${elapsed_ms} ms after SIG$stop"
+    fi
+  fi
+  echo "stop with SIG$stop: $failure" >>"$work/stop.log"
+  stop_rc=1
   kill -TERM "$caller_pid" 2>/dev/null
   wait "$caller_pid"
   peer_rc[uac]=1 caller_pid=''
@@ -338,16 +411,20 @@ elif [ -f "$case_dir/uas.xml" ]; then
   sipp_rc=$?
 else
   (cd "$work" && sipp 127.0.0.1:"$port" -sf "$scenario" -t "$sipp_t" -m 1 \
-    "${extra[@]}" \
+    -i 127.0.0.1 -p "$((port + 6))" "${extra[@]}" \
     -timeout 30s -timeout_error -nostdin -trace_err -trace_msg \
     -message_file "$work/messages.log" -error_file "$work/errors.log" \
     >"$work/sipp.out" 2>&1 </dev/null)
   sipp_rc=$?
 fi
 
-kill -TERM "$pid"
-wait "$pid"
-tandem_rc=$?
+# Unless a stop already saw tandem exit: a tandem still there after a stop
+# gets this second signal, which makes it exit at once.
+if [ -z "${tandem_exited:-}" ]; then
+  kill -TERM "$pid"
+  wait "$pid"
+  tandem_rc=$?
+fi
 if [ -n "$dns_pid" ]; then
   kill -TERM "$dns_pid"
   wait "$dns_pid" 2>/dev/null
@@ -387,7 +464,7 @@ if [ -n "$call_case" ]; then
     check_expect "$expect" "$work/$peer-received.txt" \
       "$work/$peer-errors.log" || seen_rc=1
   done
-  logs+=(reload.log)
+  logs+=(reload.log stop.log)
 else
   expect=$case_dir/expect-$transport.txt
   [ -f "$expect" ] || expect=$case_dir/expect.txt
@@ -398,7 +475,8 @@ else
   fi
 fi
 
-if [ "$sipp_rc" -ne 0 ] || [ "$tandem_rc" -ne 0 ] || [ "$seen_rc" -ne 0 ]; then
+if [ "$sipp_rc" -ne 0 ] || [ "$tandem_rc" -ne 0 ] || [ "$seen_rc" -ne 0 ] ||
+  [ "${stop_rc:-0}" -ne 0 ]; then
   verdict="client exited $sipp_rc"
   if [ -n "$call_case" ]; then
     verdict=

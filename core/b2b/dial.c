@@ -136,14 +136,32 @@ static void leg_failed(struct b2b_leg *leg, uint16_t code,
 	leg_settled(leg);
 }
 
+/*
+ * The leg's dialog from a response with a To tag. Several early dialogs
+ * (a forking proxy behind the callee): the latest is the one PRACK,
+ * UPDATE and the callee's early requests use; the 2xx's wins at the end.
+ * Indexed at once, so the callee's early requests find their call.
+ */
 static int leg_dialog_from(struct b2b_leg *leg, const struct sip_msg *res)
 {
 	struct txn *ict = txn_route_current(leg->route);
+	int rc;
 
-	if (leg->side.dialog || !res->to.tag.len || !ict)
+	if (!res->to.tag.len || !ict)
 		return 0;
-	return dialog_uac_new(txn_request(ict), res, LEG_CONTACT,
-			      &leg->side.dialog);
+	if (leg->side.dialog) {
+		if (!dialog_is_early(leg->side.dialog) ||
+		    tnd_slice_eq_cstr(res->to.tag,
+				      leg->side.dialog->remote_tag))
+			return 0;
+		dialog_free(leg->side.dialog);
+		leg->side.dialog = NULL;
+		leg->rseq_seen = 0; /* RSeq counts per dialog (RFC 3262 §3) */
+	}
+	if ((rc = dialog_uac_new(txn_request(ict), res, LEG_CONTACT,
+				 &leg->side.dialog)))
+		return rc;
+	return b2b_side_index(&leg->side);
 }
 
 /* The script's look at a response; false when it dropped it. */
@@ -227,6 +245,7 @@ static void leg_on_ok(struct b2b_leg *leg, const struct sip_msg *ok)
 {
 	struct b2b_call *call = leg->call;
 	struct b2b_msg *shown, *kept;
+	uint32_t early_cseq = 0;
 
 	if (leg->state == LEG_ANSWERED && leg == call->bridged &&
 	    tnd_slice_eq_cstr(ok->to.tag, leg->side.dialog->remote_tag)) {
@@ -242,10 +261,18 @@ static void leg_on_ok(struct b2b_leg *leg, const struct sip_msg *ok)
 		leg_refuse_answer(leg, ok); /* another fork behind B */
 		return;
 	}
-	dialog_free(leg->side.dialog); /* an early one may have another tag */
+	/*
+	 * §13.2.2.4: the 2xx recomputes the dialog (an early one of another
+	 * fork is dropped); CSeq numbers used in the early dialog (PRACK,
+	 * UPDATE) stay used.
+	 */
+	if (leg->side.dialog &&
+	    tnd_slice_eq_cstr(ok->to.tag, leg->side.dialog->remote_tag))
+		early_cseq = leg->side.dialog->local_cseq;
+	dialog_free(leg->side.dialog);
 	leg->side.dialog = NULL;
 	leg->state = LEG_ANSWERED;
-	if (leg_dialog_from(leg, ok) || b2b_side_index(&leg->side)) {
+	if (leg_dialog_from(leg, ok)) {
 		tnd_log_warn("call %llu: unusable 2xx",
 			     (unsigned long long)call->id);
 		leg_refuse_answer(leg, ok);
@@ -253,6 +280,7 @@ static void leg_on_ok(struct b2b_leg *leg, const struct sip_msg *ok)
 		return;
 	}
 	dialog_confirm(leg->side.dialog);
+	dialog_cseq_used(leg->side.dialog, early_cseq);
 	leg_show_response(leg, ok, &shown);
 	if (b2b_msg_new(ok, NULL, &kept) == 0) { /* the dial's result */
 		b2b_msg_free(call->last_response);

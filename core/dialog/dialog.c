@@ -206,6 +206,14 @@ int dialog_update_target(struct dialog *d, const struct sip_msg *msg)
 	return 0;
 }
 
+void dialog_cseq_used(struct dialog *d, uint32_t used)
+{
+	if (used && (!d->has_local_cseq || used > d->local_cseq)) {
+		d->local_cseq = used;
+		d->has_local_cseq = true;
+	}
+}
+
 void dialog_confirm(struct dialog *d)
 {
 	d->early = false;

@@ -92,6 +92,13 @@ void dialog_free(struct dialog *d);
  */
 int dialog_update_target(struct dialog *d, const struct sip_msg *msg);
 
+/*
+ * Local CSeq numbers up to `used` are taken (by the early dialog this one
+ * replaces, RFC 3261 §13.2.2.4): the next request goes above them. 0 is a
+ * no-op.
+ */
+void dialog_cseq_used(struct dialog *d, uint32_t used);
+
 /* An early dialog becomes confirmed (a 2xx was sent or received). */
 void dialog_confirm(struct dialog *d);
 bool dialog_is_early(const struct dialog *d);

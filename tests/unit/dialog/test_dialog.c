@@ -381,6 +381,28 @@ static int test_request_cseq_starts_below_2_31_and_increments(void)
 	return 0;
 }
 
+/* §13.2.2.4: numbers the early dialog used stay used; lower ones change
+ * nothing. */
+static int test_cseq_used_moves_the_next_request_above(void)
+{
+	struct sip_msg *req;
+	struct dialog *d;
+	uint32_t first;
+
+	CHECK_INT(alice_dialog(F11_OK, &d), 0);
+	first = d->local_cseq;
+	dialog_cseq_used(d, first + 5);
+	dialog_cseq_used(d, first + 1);
+	dialog_cseq_used(d, 0);
+	CHECK_INT(dialog_request_new(d, SIP_METHOD_BYE, NULL, NULL,
+				     TND_SLICE_NULL, TND_SLICE_NULL, &req),
+		  0);
+	CHECK_INT(req->cseq.number, (long long)first + 6);
+	sip_msg_free(req);
+	dialog_free(d);
+	return 0;
+}
+
 static int test_request_cseq_stops_below_2_31(void)
 {
 	struct sip_msg *req;
@@ -666,6 +688,7 @@ static const struct test_case cases[] = {
 	TEST(test_update_target_replaces_remote_target),
 	TEST(test_match_requests_by_call_id_and_both_tags),
 	TEST(test_match_responses_to_our_requests),
+	TEST(test_cseq_used_moves_the_next_request_above),
 	TEST(test_remote_cseq_lower_equal_higher),
 	TEST(test_remote_cseq_empty_takes_first_request),
 	TEST_OOM(test_uas_new_and_request_new_fail_cleanly),

@@ -41,11 +41,16 @@ int answer_relay_provisional(struct b2b_call *call, struct b2b_leg *leg,
 
 	if (call->a_final_sent || !call->a_st)
 		return EPROTO;
-	if ((rc = answer_build(call, res, shown, &out)) == 0 && leg_rseq &&
-	    (rc = prack_make_reliable(call, leg, leg_rseq, res->cseq.number,
-				      out)))
-		sip_msg_free(out);
-	if (rc || (rc = txn_server_respond(call->a_st, out)))
+	if ((rc = answer_build(call, res, shown, &out)) == 0) {
+		if (!leg_rseq)
+			rc = txn_server_respond(call->a_st, out);
+		else if ((rc = prack_make_reliable(call, leg, leg_rseq,
+						   res->cseq.number, out)))
+			sip_msg_free(out);
+		else
+			rc = txn_server_send(call->a_st, out);
+	}
+	if (rc)
 		tnd_log_warn("call %llu: cannot relay %u: %s",
 			     (unsigned long long)call->id, res->status,
 			     strerror(rc));
@@ -74,7 +79,7 @@ int answer_bridge(struct b2b_call *call, struct b2b_leg *leg,
 		b2b_side_send_ack(&leg->side, ok->cseq.number, NULL);
 	else
 		leg->side.ack_wanted_cseq = ok->cseq.number;
-	tnd_log_info("call %llu: answered", (unsigned long long)call->id);
+	tnd_log_debug("call %llu: answered", (unsigned long long)call->id);
 	return 0;
 fail:
 	tnd_log_warn("call %llu: cannot answer the caller: %s",

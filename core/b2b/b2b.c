@@ -125,22 +125,21 @@ static void on_out_of_dialog(struct b2b *b2b, struct txn *st,
 			     const struct net_peer *from)
 {
 	struct sip_check_result check;
-	struct b2b_msg *m;
-	bool replied = false;
+	struct b2b_msg m;
 
 	if (sip_msg_check_request(req, NULL, &check)) {
 		txn_server_reply(st, check.status, check.reason,
 				 TND_SLICE_LIT(""), NULL);
 		return;
 	}
-	if (b2b->hooks.on_request && b2b_msg_new(req, from, &m) == 0) {
-		m->st = st;
-		b2b->hooks.on_request(b2b->hooks.arg, NULL, m);
-		replied = m->replied;
-		b2b_msg_free(m);
+	b2b_msg_borrow(&m, req, from);
+	if (b2b->hooks.on_request) {
+		m.st = st;
+		b2b->hooks.on_request(b2b->hooks.arg, NULL, &m);
 	}
-	if (!replied)
+	if (!m.replied)
 		answer_default(st, req);
+	b2b_msg_fini(&m);
 }
 
 static struct b2b_side *find_side(struct b2b *b2b, const struct sip_msg *req)

@@ -25,7 +25,8 @@
 
 /* Header names a script edit carries to the relayed message. */
 struct b2b_msg {
-	struct sip_msg *sip;
+	struct sip_msg *sip; /* borrowed (read only) until `owned` */
+	bool owned;
 	struct net_peer source;
 	bool has_source;
 	char **carry;
@@ -183,9 +184,13 @@ void b2b_index_remove(struct b2b_index *ix, const char *key);
 /* "D<Call-ID> <local tag>" and "C<Call-ID> <remote tag>": heap strings. */
 char *b2b_key_new(char kind, struct tnd_slice call_id, struct tnd_slice tag);
 
-/* msg.c */
+/* msg.c: b2b_msg_new copies `sip`; b2b_msg_borrow (for a hook's call)
+ * copies it at the first edit; b2b_msg_fini frees what either holds. */
 int b2b_msg_new(const struct sip_msg *sip, const struct net_peer *source,
 		struct b2b_msg **out);
+void b2b_msg_borrow(struct b2b_msg *m, const struct sip_msg *sip,
+		    const struct net_peer *source);
+void b2b_msg_fini(struct b2b_msg *m);
 void b2b_msg_free(struct b2b_msg *msg);
 /* Copies the headers the script set on `from` into `to`. */
 int b2b_msg_copy_carried(const struct b2b_msg *from, struct sip_msg *to);
@@ -275,7 +280,8 @@ bool prack_caller_supports(const struct b2b_call *call);
  */
 int prack_leg_provisional(struct b2b_leg *leg, const struct sip_msg *res,
 			  uint32_t *relay_rseq);
-/* Makes `out`, the caller's copy, reliable: our RSeq, resent until PRACK. */
+/* Makes `out`, the caller's copy, reliable: our RSeq, resent until PRACK;
+ * on success the call keeps `out` (send it with txn_server_send). */
 int prack_make_reliable(struct b2b_call *call, struct b2b_leg *leg,
 			uint32_t leg_rseq, uint32_t leg_cseq,
 			struct sip_msg *out);

@@ -137,13 +137,13 @@ void call_end(struct b2b_call *call, enum b2b_end_by by, uint16_t code,
 
 	if (call_is_ended(call))
 		return;
-	tnd_log_info("call %llu: ended (%s, %u %s)",
-		     (unsigned long long)call->id,
-		     by == B2B_END_CALLER   ? "caller"
-		     : by == B2B_END_CALLEE ? "callee"
-		     : by == B2B_END_SCRIPT ? "script"
-					    : "core",
-		     code, reason ? reason : "");
+	tnd_log_debug("call %llu: ended (%s, %u %s)",
+		      (unsigned long long)call->id,
+		      by == B2B_END_CALLER   ? "caller"
+		      : by == B2B_END_CALLEE ? "callee"
+		      : by == B2B_END_SCRIPT ? "script"
+					     : "core",
+		      code, reason ? reason : "");
 	call->state = B2B_CALL_ENDED;
 	call->dialing = false;
 	call->dial_done_pending = false;

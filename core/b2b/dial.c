@@ -90,7 +90,8 @@ static void on_dial_timeout(struct tnd_timer *timer, void *arg)
 
 	(void)timer;
 	call_hold(call);
-	tnd_log_info("call %llu: dial timed out", (unsigned long long)call->id);
+	tnd_log_debug("call %llu: dial timed out",
+		      (unsigned long long)call->id);
 	b2b_msg_free(call->last_response);
 	call->last_response = NULL;
 	if (call->any_ringing)
@@ -166,27 +167,23 @@ static int leg_dialog_from(struct b2b_leg *leg, const struct sip_msg *res)
 
 /* The script's look at a response; false when it dropped it. */
 static bool leg_show_response(struct b2b_leg *leg, const struct sip_msg *res,
-			      struct b2b_msg **shown)
+			      struct b2b_msg *shown)
 {
 	const struct b2b_hooks *h = &leg->call->b2b->hooks;
-	struct b2b_msg *m;
-	bool keep;
 
-	*shown = NULL;
-	if (!h->on_response || b2b_msg_new(res, NULL, &m))
+	b2b_msg_borrow(shown, res, NULL);
+	if (!h->on_response)
 		return true;
-	m->droppable = res->status < 200;
-	h->on_response(h->arg, leg->call, m);
-	keep = !m->dropped;
-	*shown = m;
-	return keep;
+	shown->droppable = res->status < 200;
+	h->on_response(h->arg, leg->call, shown);
+	return !shown->dropped;
 }
 
 static void leg_on_provisional(struct b2b_leg *leg, const struct sip_msg *res)
 {
 	struct b2b_call *call = leg->call;
 	struct txn *ict = txn_route_current(leg->route);
-	struct b2b_msg *shown;
+	struct b2b_msg shown;
 	uint32_t rseq;
 
 	if (leg->state == LEG_CALLING)
@@ -207,10 +204,9 @@ static void leg_on_provisional(struct b2b_leg *leg, const struct sip_msg *res)
 	    leg->in_dial) {
 		if (leg->side.dialog)
 			call->early = leg;
-		answer_relay_provisional(call, leg, shown ? shown->sip : res,
-					 shown, rseq);
+		answer_relay_provisional(call, leg, shown.sip, &shown, rseq);
 	}
-	b2b_msg_free(shown);
+	b2b_msg_fini(&shown);
 }
 
 /* A 2xx nobody wants (cancelled, or another fork's): ACK, then BYE. */
@@ -244,7 +240,7 @@ static void leg_refuse_answer(struct b2b_leg *leg, const struct sip_msg *ok)
 static void leg_on_ok(struct b2b_leg *leg, const struct sip_msg *ok)
 {
 	struct b2b_call *call = leg->call;
-	struct b2b_msg *shown, *kept;
+	struct b2b_msg shown, *kept;
 	uint32_t early_cseq = 0;
 
 	if (leg->state == LEG_ANSWERED && leg == call->bridged &&
@@ -287,8 +283,8 @@ static void leg_on_ok(struct b2b_leg *leg, const struct sip_msg *ok)
 		call->last_response = kept;
 	}
 	if (!call_is_ended(call))
-		answer_bridge(call, leg, shown ? shown->sip : ok, shown);
-	b2b_msg_free(shown);
+		answer_bridge(call, leg, shown.sip, &shown);
+	b2b_msg_fini(&shown);
 }
 
 static void on_leg_event(struct txn_route *route,
@@ -296,7 +292,7 @@ static void on_leg_event(struct txn_route *route,
 {
 	struct b2b_leg *leg = arg;
 	struct b2b_call *call = leg->call;
-	struct b2b_msg *shown;
+	struct b2b_msg shown;
 
 	(void)route;
 	call_hold(call);
@@ -314,7 +310,7 @@ static void on_leg_event(struct txn_route *route,
 	} else if (leg_pending(leg)) {
 		if (leg->in_dial && !call_is_ended(call)) {
 			leg_show_response(leg, ev->msg, &shown);
-			b2b_msg_free(shown);
+			b2b_msg_fini(&shown);
 		}
 		leg_failed(leg, ev->msg->status, ev->msg->reason, ev->msg);
 	}

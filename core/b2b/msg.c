@@ -1,8 +1,10 @@
 /*
- * Messages as the script sees them: a private, editable copy of a SIP
- * message, the names of the headers the script set on it (which travel
- * with the relayed message), and for a request handed to on_request its
- * transaction, so the script can answer it. Owns the copy and the names.
+ * Messages as the script sees them: a SIP message, the names of the
+ * headers the script set on it (which travel with the relayed message),
+ * and for a request handed to on_request its transaction, so the script
+ * can answer it. A message shown to a hook is borrowed until the script
+ * edits it: the first edit makes a private copy (most hooks only read,
+ * and a copy costs a print and a parse). Owns the copy and the names.
  */
 #include <errno.h>
 #include <string.h>
@@ -16,35 +18,68 @@ static const char *const core_headers[] = {
 	"To",  "Contact", "Content-Length", "Max-Forwards", NULL,
 };
 
+void b2b_msg_borrow(struct b2b_msg *m, const struct sip_msg *sip,
+		    const struct net_peer *source)
+{
+	memset(m, 0, sizeof(*m));
+	m->sip = (struct sip_msg *)sip; /* read only until msg_own */
+	if (source) {
+		m->source = *source;
+		m->has_source = true;
+	}
+}
+
+/* Before the first edit: a copy of our own. */
+static int msg_own(struct b2b_msg *m)
+{
+	struct sip_msg *copy;
+	int rc;
+
+	if (m->owned)
+		return 0;
+	if ((rc = sip_msg_dup(m->sip, &copy)))
+		return rc;
+	m->sip = copy;
+	m->owned = true;
+	return 0;
+}
+
 int b2b_msg_new(const struct sip_msg *sip, const struct net_peer *source,
 		struct b2b_msg **out)
 {
-	struct b2b_msg *m = tnd_calloc(1, sizeof(*m));
+	struct b2b_msg *m = tnd_malloc(sizeof(*m));
 	int rc;
 
 	*out = NULL;
 	if (!m)
 		return ENOMEM;
-	if ((rc = sip_msg_dup(sip, &m->sip))) {
+	b2b_msg_borrow(m, sip, source);
+	if ((rc = msg_own(m))) {
 		tnd_free(m);
 		return rc;
 	}
-	if (source) {
-		m->source = *source;
-		m->has_source = true;
-	}
 	*out = m;
 	return 0;
+}
+
+void b2b_msg_fini(struct b2b_msg *m)
+{
+	for (size_t i = 0; i < m->ncarry; i++)
+		tnd_free(m->carry[i]);
+	tnd_free(m->carry);
+	m->carry = NULL;
+	m->ncarry = 0;
+	if (m->owned)
+		sip_msg_free(m->sip);
+	m->sip = NULL;
+	m->owned = false;
 }
 
 void b2b_msg_free(struct b2b_msg *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->ncarry; i++)
-		tnd_free(m->carry[i]);
-	tnd_free(m->carry);
-	sip_msg_free(m->sip);
+	b2b_msg_fini(m);
 	tnd_free(m);
 }
 
@@ -120,7 +155,8 @@ int b2b_msg_set_header(struct b2b_msg *m, const char *name, const char *value)
 {
 	int rc;
 
-	if ((rc = check_edit(name)) || (rc = carry_add(m, name)))
+	if ((rc = check_edit(name)) || (rc = msg_own(m)) ||
+	    (rc = carry_add(m, name)))
 		return rc;
 	return sip_msg_hdr_set(m->sip, name, tnd_slice_from_cstr(value));
 }
@@ -129,7 +165,8 @@ int b2b_msg_add_header(struct b2b_msg *m, const char *name, const char *value)
 {
 	int rc;
 
-	if ((rc = check_edit(name)) || (rc = carry_add(m, name)))
+	if ((rc = check_edit(name)) || (rc = msg_own(m)) ||
+	    (rc = carry_add(m, name)))
 		return rc;
 	return sip_msg_hdr_add(m->sip, name, tnd_slice_from_cstr(value),
 			       SIP_HDR_APPEND);
@@ -139,7 +176,7 @@ int b2b_msg_remove_header(struct b2b_msg *m, const char *name)
 {
 	int rc;
 
-	if ((rc = check_edit(name)))
+	if ((rc = check_edit(name)) || (rc = msg_own(m)))
 		return rc;
 	return sip_msg_hdr_remove(m->sip, name, NULL);
 }

@@ -82,7 +82,6 @@ static void on_rel_timer(struct tnd_timer *timer, void *arg)
 {
 	struct b2b_call *call = arg;
 	const struct b2b_config *cfg = &call->b2b->config;
-	struct sip_msg *copy;
 
 	(void)timer;
 	call->rel.elapsed += call->rel.interval;
@@ -91,8 +90,7 @@ static void on_rel_timer(struct tnd_timer *timer, void *arg)
 		prack_stop(call);
 		return;
 	}
-	if (sip_msg_dup(call->rel.msg, &copy) == 0)
-		(void)txn_server_respond(call->a_st, copy);
+	(void)txn_server_send(call->a_st, call->rel.msg);
 	call->rel.interval = call->rel.interval * 2 < cfg->t2_ms
 				 ? call->rel.interval * 2
 				 : cfg->t2_ms;
@@ -118,8 +116,7 @@ int prack_make_reliable(struct b2b_call *call, struct b2b_leg *leg,
 	    (rc = sip_msg_hdr_set(out, "RSeq", tnd_slice_from_cstr(rseq))))
 		return rc;
 	prack_stop(call);
-	if ((rc = sip_msg_dup(out, &call->rel.msg)))
-		return rc;
+	call->rel.msg = out;
 	call->rel.leg = leg;
 	call->rel.leg_rseq = leg_rseq;
 	call->rel.leg_cseq = leg_cseq;

@@ -192,7 +192,7 @@ static void relay_on_response(struct b2b_relay *relay,
 			      const struct sip_msg *res)
 {
 	const struct b2b_hooks *h = &relay->call->b2b->hooks;
-	struct b2b_msg *shown = NULL;
+	struct b2b_msg shown;
 	struct sip_msg *out;
 	int rc;
 
@@ -205,19 +205,18 @@ static void relay_on_response(struct b2b_relay *relay,
 	}
 	if (res->status == 100 || !relay->st)
 		return;
-	if (relay->to->leg && h->on_response &&
-	    b2b_msg_new(res, NULL, &shown) == 0) {
-		shown->droppable = res->status < 200;
-		h->on_response(h->arg, relay->call, shown);
-		if (shown->dropped) {
-			b2b_msg_free(shown);
+	b2b_msg_borrow(&shown, res, NULL);
+	if (relay->to->leg && h->on_response) {
+		shown.droppable = res->status < 200;
+		h->on_response(h->arg, relay->call, &shown);
+		if (shown.dropped) {
+			b2b_msg_fini(&shown);
 			return;
 		}
 	}
 	if (res->status >= 200)
 		relay_on_final(relay, res);
-	if ((rc = relay_answer_build(relay, shown ? shown->sip : res, shown,
-				     &out)) == 0) {
+	if ((rc = relay_answer_build(relay, shown.sip, &shown, &out)) == 0) {
 		if (res->status < 300 && relay->method == SIP_METHOD_INVITE) {
 			rc = b2b_side_send_ok(relay->from, relay->st, out);
 			relay->to->ack_wanted_cseq = relay->out_cseq;
@@ -229,7 +228,7 @@ static void relay_on_response(struct b2b_relay *relay,
 		tnd_log_warn("call %llu: cannot relay %u: %s",
 			     (unsigned long long)relay->call->id, res->status,
 			     strerror(rc));
-	b2b_msg_free(shown);
+	b2b_msg_fini(&shown);
 }
 
 static void on_relay_event(struct txn_route *route,
@@ -363,29 +362,24 @@ static void on_bye(struct b2b_side *from, struct txn *st)
 
 /* The script saw the request; true when it answered it. */
 static bool relay_show_request(struct b2b_call *call, struct txn *st,
-			       const struct sip_msg *req,
-			       const struct net_peer *src, struct b2b_msg **out)
+			       struct b2b_msg *shown)
 {
 	const struct b2b_hooks *h = &call->b2b->hooks;
-	struct b2b_msg *m;
 
-	*out = NULL;
-	if (!h->on_request || b2b_msg_new(req, src, &m))
+	if (!h->on_request)
 		return false;
-	m->st = st;
-	h->on_request(h->arg, call, m);
-	m->st = NULL;
-	*out = m;
-	return m->replied;
+	shown->st = st;
+	h->on_request(h->arg, call, shown);
+	shown->st = NULL;
+	return shown->replied;
 }
 
 static void relay_default(struct b2b_side *from, struct txn *st,
-			  const struct sip_msg *req,
 			  const struct b2b_msg *shown)
 {
 	static const char *const allow[] = { "Allow", ALLOW, NULL };
 
-	switch (req->method) {
+	switch (shown->sip->method) {
 	case SIP_METHOD_BYE: on_bye(from, st); break;
 	case SIP_METHOD_REFER:
 		txn_server_reply(st, 603, "Transfer Not Supported",
@@ -401,7 +395,7 @@ static void relay_default(struct b2b_side *from, struct txn *st,
 	case SIP_METHOD_UNKNOWN:
 		txn_server_reply(st, 501, NULL, TND_SLICE_LIT(""), allow);
 		break;
-	default: relay_start(from, st, shown ? shown->sip : req, shown); break;
+	default: relay_start(from, st, shown->sip, shown); break;
 	}
 }
 
@@ -410,10 +404,11 @@ void relay_in_dialog(struct b2b_side *from, struct txn *st,
 {
 	static const char *const retry[] = { "Retry-After", "2", NULL };
 	struct b2b_call *call = from->call;
-	struct b2b_msg *shown = NULL;
+	struct b2b_msg shown;
 	int rc;
 
 	call_hold(call);
+	b2b_msg_borrow(&shown, req, src);
 	if (from->leg && src)
 		from->flow = *src;
 	rc = dialog_check_remote_cseq(from->dialog, req);
@@ -424,10 +419,10 @@ void relay_in_dialog(struct b2b_side *from, struct txn *st,
 		txn_server_reply(st, 491, NULL, TND_SLICE_LIT(""), NULL);
 	} else if (req->method == SIP_METHOD_INVITE && from->invite_in) {
 		txn_server_reply(st, 500, NULL, TND_SLICE_LIT(""), retry);
-	} else if (!relay_show_request(call, st, req, src, &shown)) {
-		relay_default(from, st, req, shown);
+	} else if (!relay_show_request(call, st, &shown)) {
+		relay_default(from, st, &shown);
 	}
-	b2b_msg_free(shown);
+	b2b_msg_fini(&shown);
 	call_release(call);
 }
 

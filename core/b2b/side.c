@@ -199,7 +199,6 @@ static void on_ok_timer(struct tnd_timer *timer, void *arg)
 	struct b2b_side *side = arg;
 	struct b2b *b2b = side_b2b(side);
 	struct b2b_call *call = side->call;
-	struct sip_msg *copy;
 
 	(void)timer;
 	side->ok_elapsed += side->ok_interval;
@@ -212,8 +211,8 @@ static void on_ok_timer(struct tnd_timer *timer, void *arg)
 		call_release(call);
 		return;
 	}
-	if (side->ok_st && sip_msg_dup(side->ok, &copy) == 0)
-		(void)txn_server_respond(side->ok_st, copy);
+	if (side->ok_st)
+		(void)txn_server_send(side->ok_st, side->ok);
 	side->ok_interval = side->ok_interval * 2 < b2b->config.t2_ms
 				? side->ok_interval * 2
 				: b2b->config.t2_ms;
@@ -229,19 +228,14 @@ int b2b_side_send_ok(struct b2b_side *side, struct txn *st,
 		     struct sip_msg *ok_take)
 {
 	struct b2b *b2b = side_b2b(side);
-	struct sip_msg *copy;
 	int rc;
 
-	if ((rc = sip_msg_dup(ok_take, &copy))) {
+	if ((rc = txn_server_send(st, ok_take))) {
 		sip_msg_free(ok_take);
 		return rc;
 	}
-	if ((rc = txn_server_respond(st, ok_take))) {
-		sip_msg_free(copy);
-		return rc;
-	}
 	sip_msg_free(side->ok);
-	side->ok = copy;
+	side->ok = ok_take;
 	side->ok_st = st;
 	side->ok_elapsed = 0;
 	side->ok_interval = b2b->config.t1_ms;

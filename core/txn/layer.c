@@ -234,19 +234,24 @@ int txn_client_cancel(struct txn *ict)
 				      ict->peer_name, NULL, NULL, &t);
 }
 
-int txn_server_respond(struct txn *st, struct sip_msg *res_take)
+int txn_server_send(struct txn *st, const struct sip_msg *res)
 {
 	int rc;
 
-	if (res_take->is_request || st->state == TXN_TERMINATED ||
-	    (st->kind != TXN_IST && st->kind != TXN_NIST)) {
-		sip_msg_free(res_take);
+	if (res->is_request || st->state == TXN_TERMINATED ||
+	    (st->kind != TXN_IST && st->kind != TXN_NIST))
 		return EPROTO;
-	}
 	txn_hold(st);
-	rc = st->kind == TXN_IST ? txn_ist_respond(st, res_take)
-				 : txn_nist_respond(st, res_take);
+	rc = st->kind == TXN_IST ? txn_ist_respond(st, res)
+				 : txn_nist_respond(st, res);
 	txn_release(st);
+	return rc;
+}
+
+int txn_server_respond(struct txn *st, struct sip_msg *res_take)
+{
+	int rc = txn_server_send(st, res_take);
+
 	sip_msg_free(res_take);
 	return rc;
 }

@@ -142,6 +142,9 @@ int txn_client_cancel(struct txn *ict);
  * Accepted state), or ENOMEM. A send error comes as an event.
  */
 int txn_server_respond(struct txn *st, struct sip_msg *res_take);
+/* txn_server_respond with `res` borrowed: the caller keeps it (to send
+ * it again: the TU resends its 2xx, RFC 3261 §13.3.1.4). */
+int txn_server_send(struct txn *st, const struct sip_msg *res);
 
 /*
  * txn_server_respond with a response built for the transaction's request:

@@ -21,6 +21,7 @@ const struct net_config net_config_default = {
 	.max_conn_buffer = 262144,
 	.idle_timeout_ms = 120000,
 	.connect_timeout_ms = 10000,
+	.udp_buffer = 4u << 20,
 	.tls = { .verify_server = true },
 };
 

@@ -6,6 +6,7 @@
  * path allows is the resolver's business later (RFC 3261 §18.1.1).
  */
 #include <errno.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "net_int.h"
@@ -37,12 +38,28 @@ static void udp_on_readable(evutil_socket_t fd, short what, void *arg)
 	net_timers_kick(net);
 }
 
+/*
+ * One socket takes every datagram of every call: a burst must not
+ * overflow its queue. The kernel caps the size at net.core.rmem_max and
+ * wmem_max; failing to get it is not fatal.
+ */
+static void udp_size_buffers(int fd, uint32_t bytes)
+{
+	int size = (int)bytes;
+
+	if (!bytes)
+		return;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+}
+
 int net_udp_open(struct net_listener *l)
 {
 	int rc;
 
 	if ((rc = net_listener_bind(l, SOCK_DGRAM, &l->fd)))
 		return rc;
+	udp_size_buffers(l->fd, l->net->cfg.udp_buffer);
 	if (event_assign(&l->ev, l->net->base, l->fd, EV_READ | EV_PERSIST,
 			 udp_on_readable, l) ||
 	    event_add(&l->ev, NULL)) {

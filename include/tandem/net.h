@@ -66,6 +66,9 @@ struct net_config {
 	uint32_t idle_timeout_ms; /* stream connection without traffic */
 	/* An outgoing connection, or a TLS handshake, not yet up. */
 	uint32_t connect_timeout_ms;
+	/* UDP socket buffers asked for (the kernel caps them), 4 MiB; 0:
+	 * the system's default. */
+	uint32_t udp_buffer;
 	struct net_tls_config tls;
 };
 extern const struct net_config net_config_default;

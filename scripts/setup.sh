@@ -22,6 +22,7 @@ packages=(
   # parser benchmark: the libraries tandem is measured against
   libosip2-dev libsofia-sip-ua-dev
   kamailio # OPTIONS benchmark: the peer tandem is measured against
+  kamailio-lua-modules # calls benchmarks: Kamailio routing in Lua (app_lua)
 )
 
 missing=()

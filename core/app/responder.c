@@ -7,35 +7,17 @@
 #include <string.h>
 
 #include "tandem/log.h"
-#include "tandem/rand.h"
+#include "tandem/b2b.h"
 #include "tandem/sip_check.h"
 #include "responder.h"
 
-#define ALLOW                                                      \
-	"INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, " \
-	"REFER, NOTIFY, MESSAGE"
+#define ALLOW     B2B_ALLOW
 #define SUPPORTED "100rel, timer, replaces, norefersub"
 
 static int respond(struct txn *st, uint16_t status, const char *reason,
 		   const char *const *extra)
 {
-	char tag[TND_RAND_TOKEN_CHARS + 1];
-	struct sip_msg *res;
-	int rc;
-
-	if ((rc = tnd_rand_token(tag, TND_RAND_TOKEN_CHARS)))
-		return rc;
-	rc = sip_msg_response_new(txn_request(st), status, reason,
-				  tnd_slice_from_cstr(tag), &res);
-	for (; rc == 0 && extra && extra[0]; extra += 2)
-		rc = sip_msg_hdr_add(res, extra[0],
-				     tnd_slice_from_cstr(extra[1]),
-				     SIP_HDR_APPEND);
-	if (rc) {
-		sip_msg_free(res);
-		return rc;
-	}
-	return txn_server_respond(st, res);
+	return txn_server_reply(st, status, reason, TND_SLICE_LIT(""), extra);
 }
 
 /* RFC 3261 §9.2: 200 to the CANCEL, 487 to the INVITE it stops. */

@@ -6,16 +6,13 @@
  * answer. Owns every call (see call.c for how one ends).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tandem/log.h"
 #include "tandem/mem.h"
 #include "tandem/sip_check.h"
 #include "b2b_int.h"
-
-#define ALLOW                                                      \
-	"INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, " \
-	"REFER, NOTIFY, MESSAGE"
 
 const struct b2b_config b2b_config_default = {
 	.t1_ms = 500,
@@ -97,9 +94,9 @@ void b2b_shutdown(struct b2b *b2b, void (*done)(void *arg), void *arg)
 static void answer_default(struct txn *st, const struct sip_msg *req)
 {
 	static const char *const options[] = {
-		"Allow", ALLOW, "Accept", "application/sdp", NULL,
+		"Allow", B2B_ALLOW, "Accept", "application/sdp", NULL,
 	};
-	static const char *const allow[] = { "Allow", ALLOW, NULL };
+	static const char *const allow[] = { "Allow", B2B_ALLOW, NULL };
 
 	switch (req->method) {
 	case SIP_METHOD_OPTIONS:
@@ -124,14 +121,8 @@ static void on_out_of_dialog(struct b2b *b2b, struct txn *st,
 			     const struct sip_msg *req,
 			     const struct net_peer *from)
 {
-	struct sip_check_result check;
 	struct b2b_msg m;
 
-	if (sip_msg_check_request(req, NULL, &check)) {
-		txn_server_reply(st, check.status, check.reason,
-				 TND_SLICE_LIT(""), NULL);
-		return;
-	}
 	b2b_msg_borrow(&m, req, from);
 	if (b2b->hooks.on_request) {
 		m.st = st;
@@ -140,6 +131,41 @@ static void on_out_of_dialog(struct b2b *b2b, struct txn *st,
 	if (!m.replied)
 		answer_default(st, req);
 	b2b_msg_fini(&m);
+}
+
+/*
+ * What a request may require: reliable provisionals, which tandem relays
+ * end to end; SDP bodies (media anchoring will read them).
+ */
+static const char *const b2b_supported[] = { "100rel", NULL };
+static const char *const b2b_body_types[] = { "application/sdp", NULL };
+static const struct sip_check_policy b2b_check_policy = {
+	.supported = b2b_supported,
+	.body_types = b2b_body_types,
+};
+
+/* RFC 3261 §8.2, for every request in or out of a dialog: true when it
+ * was refused (with Unsupported on 420, Allow on 501). */
+static bool refuse_request(struct txn *st, const struct sip_msg *req)
+{
+	struct sip_check_result check;
+	const char *extra[3] = { NULL };
+	char unsupported[128];
+
+	if (sip_msg_check_request(req, &b2b_check_policy, &check) == 0)
+		return false;
+	if (check.status == 420) {
+		snprintf(unsupported, sizeof(unsupported), "%.*s",
+			 TND_SLICE_FMT(check.unsupported));
+		extra[0] = "Unsupported";
+		extra[1] = unsupported;
+	} else if (check.status == 501) {
+		extra[0] = "Allow";
+		extra[1] = B2B_ALLOW;
+	}
+	txn_server_reply(st, check.status, check.reason, TND_SLICE_LIT(""),
+			 extra);
+	return true;
 }
 
 static struct b2b_side *find_side(struct b2b *b2b, const struct sip_msg *req)
@@ -164,6 +190,8 @@ void b2b_on_request(void *arg, struct txn *st, const struct sip_msg *req,
 			b2b_on_cancel(b2b, st, req);
 		return;
 	}
+	if (st && refuse_request(st, req))
+		return;
 	if (req->to.tag.len) {
 		side = find_side(b2b, req);
 		if (!st) {

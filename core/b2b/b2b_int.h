@@ -33,7 +33,8 @@ struct b2b_msg {
 	size_t ncarry;
 	/* on_request: the request's transaction; NULL once answered. */
 	struct txn *st;
-	bool replied;   /* a final answer went out through b2b_msg_reply */
+	bool replied; /* a final answer went out through b2b_msg_reply */
+	char to_tag[TND_RAND_TOKEN_CHARS + 1]; /* ours, once one was needed */
 	bool droppable; /* on_response on a provisional */
 	bool dropped;
 };

@@ -11,7 +11,6 @@
 
 #include "tandem/log.h"
 #include "tandem/mem.h"
-#include "tandem/sip_check.h"
 #include "b2b_int.h"
 
 uint64_t b2b_wall_ms(void)
@@ -217,36 +216,14 @@ static void on_a_ist_event(struct txn *t, const struct txn_event *ev, void *arg)
 	call_release(call);
 }
 
-/*
- * What a call's INVITE may require: reliable provisionals, which tandem
- * relays end to end; SDP bodies (media anchoring will read them).
- */
-static const char *const b2b_supported[] = { "100rel", NULL };
-static const char *const b2b_body_types[] = { "application/sdp", NULL };
-static const struct sip_check_policy b2b_check_policy = {
-	.supported = b2b_supported,
-	.body_types = b2b_body_types,
-};
-
-/* §8.2 and §16.3 refusals, before there is a call. True if answered. */
+/* §16.3 and our own refusals, before there is a call (the §8.2 checks
+ * came first, in b2b_on_request). True if answered. */
 static bool refuse_invite(struct b2b *b2b, struct txn *st,
 			  const struct sip_msg *req)
 {
 	static const char *const retry[] = { "Retry-After", "5", NULL };
-	struct sip_check_result check;
-	const char *extra[3] = { NULL };
-	char unsupported[128];
 
-	if (sip_msg_check_request(req, &b2b_check_policy, &check)) {
-		if (check.status == 420) {
-			snprintf(unsupported, sizeof(unsupported), "%.*s",
-				 TND_SLICE_FMT(check.unsupported));
-			extra[0] = "Unsupported";
-			extra[1] = unsupported;
-		}
-		txn_server_reply(st, check.status, check.reason,
-				 TND_SLICE_LIT(""), extra);
-	} else if (req->has_max_forwards && req->max_forwards == 0) {
+	if (req->has_max_forwards && req->max_forwards == 0) {
 		txn_server_reply(st, 483, NULL, TND_SLICE_LIT(""), NULL);
 	} else if (b2b->shutting_down || b2b->ncalls >= b2b->config.max_calls) {
 		txn_server_reply(st, 503, NULL, TND_SLICE_LIT(""), retry);
@@ -347,12 +324,10 @@ void b2b_on_cancel(struct b2b *b2b, struct txn *st, const struct sip_msg *req)
 {
 	char *key = b2b_key_new('C', req->call_id, req->from.tag);
 	struct b2b_call *call = key ? b2b_index_find(&b2b->index, key) : NULL;
-	struct txn *invite;
+	struct txn *invite = txn_layer_find_invite(b2b->env.route.layer, req);
 
 	tnd_free(key);
-	if (!call || !call->a_st ||
-	    txn_layer_find_invite(b2b->env.route.layer, req) != call->a_st) {
-		invite = txn_layer_find_invite(b2b->env.route.layer, req);
+	if (!call || !call->a_st || invite != call->a_st) {
 		txn_server_reply(st, invite ? 200 : 481, NULL,
 				 TND_SLICE_LIT(""), NULL);
 		if (invite)

@@ -247,6 +247,7 @@ int b2b_add_header_lines(struct sip_msg *msg, const char *const *headers,
 int b2b_msg_reply(struct b2b_msg *req, uint16_t status, const char *reason,
 		  const char *const *headers, size_t nheaders)
 {
+	struct tnd_slice tag = req->sip->to.tag;
 	struct sip_msg *res;
 	int rc;
 
@@ -254,18 +255,16 @@ int b2b_msg_reply(struct b2b_msg *req, uint16_t status, const char *reason,
 		return EPROTO;
 	if (status < 100 || status > 699 || !headers_ok(headers, nheaders))
 		return EINVAL;
-	if ((rc = sip_msg_response_new(req->sip, status, reason,
-				       req->sip->to.tag, &res)))
-		return rc;
-	if (!req->sip->to.tag.len) {
-		char tag[TND_RAND_TOKEN_CHARS + 1];
-
-		sip_msg_free(res);
-		if ((rc = tnd_rand_token(tag, TND_RAND_TOKEN_CHARS)) ||
-		    (rc = sip_msg_response_new(req->sip, status, reason,
-					       tnd_slice_from_cstr(tag), &res)))
+	/* One tag for every answer to a request without one (not on 100). */
+	if (!tag.len && status > 100) {
+		if (!req->to_tag[0] &&
+		    (rc = tnd_rand_token(req->to_tag, TND_RAND_TOKEN_CHARS)))
 			return rc;
+		tag = tnd_slice_from_cstr(req->to_tag);
 	}
+	if ((rc = sip_msg_response_new(txn_request(req->st), status, reason,
+				       tag, &res)))
+		return rc;
 	if ((rc = b2b_add_header_lines(res, headers, nheaders))) {
 		sip_msg_free(res);
 		return rc;

@@ -14,10 +14,6 @@
 #include "tandem/mem.h"
 #include "b2b_int.h"
 
-#define ALLOW                                                      \
-	"INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, " \
-	"REFER, NOTIFY, MESSAGE"
-
 /* Headers that belong to the method's meaning, carried as they are. */
 static const char *const carried[] = {
 	"Event",        "Subscription-State",  "Info-Package", "Recv-Info",
@@ -377,7 +373,7 @@ static bool relay_show_request(struct b2b_call *call, struct txn *st,
 static void relay_default(struct b2b_side *from, struct txn *st,
 			  const struct b2b_msg *shown)
 {
-	static const char *const allow[] = { "Allow", ALLOW, NULL };
+	static const char *const allow[] = { "Allow", B2B_ALLOW, NULL };
 
 	switch (shown->sip->method) {
 	case SIP_METHOD_BYE: on_bye(from, st); break;

@@ -29,6 +29,11 @@ struct b2b;
 struct b2b_call;
 struct b2b_msg;
 
+/* The methods tandem takes, for Allow in OPTIONS answers, 405 and 501. */
+#define B2B_ALLOW                                                  \
+	"INVITE, ACK, BYE, CANCEL, OPTIONS, PRACK, UPDATE, INFO, " \
+	"REFER, NOTIFY, MESSAGE"
+
 struct b2b_config {
 	uint32_t t1_ms; /* the A-leg 2xx is resent from T1 ... */
 	uint32_t t2_ms; /* ... doubling up to T2, until 64*T1 (§13.3.1.4) */

@@ -202,6 +202,20 @@ B2B_CASE(test_relay_reinvite_from_the_callee_during_ours_gets_491)
 	return 0;
 }
 
+/* §8.2 holds in a dialog too: an unknown required extension is 420 with
+ * Unsupported, and nothing reaches the other leg. */
+B2B_CASE(test_relay_in_dialog_request_requiring_unknown_extension_is_420)
+{
+	CHECK_OK(bt_connect(t));
+	CHECK_OK(bt_at(t, 3000));
+	CHECK_OK(
+	    bt_caller(t, "INFO", 2, "z9hG4bKa6", "Require: foo\r\n", NULL));
+	CHECK_WIRE(t, BT_CONNECTED_WIRE " a:420@3000");
+	CHECK_STR(bt_hdr(bt_sent(t, 4), "Unsupported"), "foo");
+	CHECK_OK(caller_hangs_up(t, 4000, 3, 6));
+	return 0;
+}
+
 /* Transfers are not relayed: 603, and the call goes on. */
 B2B_CASE(test_relay_refer_in_dialog_is_declined_with_603)
 {
@@ -248,6 +262,7 @@ static const struct test_case cases[] = {
 	TEST(test_relay_reinvite_from_the_caller_reaches_the_callee_and_back),
 	TEST(test_relay_reinvite_from_the_callee_reaches_the_caller_and_back),
 	TEST(test_relay_reinvite_from_the_callee_during_ours_gets_491),
+	TEST(test_relay_in_dialog_request_requiring_unknown_extension_is_420),
 	TEST(test_relay_refer_in_dialog_is_declined_with_603),
 	TEST(test_relay_request_to_an_unknown_dialog_gets_481),
 };

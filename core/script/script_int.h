@@ -96,7 +96,9 @@ void script_handles_release(struct script_handles *h, struct script_ref *ref);
 struct script_slot *script_handles_at(struct script_handles *h, uint32_t index);
 
 /* state.c: one loaded Lua state. */
-#define SCRIPT_STATE_ARENA 65536 /* what opening a state takes, and more */
+/* What opening a state and loading tandem's modules with a dialplan take
+ * (about 320 KiB), and room for a larger dialplan. */
+#define SCRIPT_STATE_ARENA (512 << 10)
 
 struct script_state {
 	struct script *script;

@@ -46,9 +46,10 @@ const char *script_hook_name(enum script_hook hook)
  * failed shrink keeps the larger block.
  *
  * LuaJIT 2.1.0-beta3 does not survive allocation failures while it
- * builds a state: inside lua_newstate one crashes it, and inside
- * luaopen_ffi one leaks a block. While the state is created and its
- * libraries opened, blocks therefore come from one arena allocated
+ * builds a state: inside lua_newstate one crashes it, inside luaopen_ffi
+ * one leaks a block, and while it compiles the script one can make it
+ * spin for ever. While the state is created, its libraries opened and
+ * the script loaded, blocks therefore come from one arena allocated
  * beforehand (its own failure is a clean ENOMEM). Arena blocks are never
  * freed one by one: a freed one is dropped, a grown one moves out.
  */
@@ -243,7 +244,9 @@ static int state_load(struct script_state *st, char *err, size_t errsize)
 	int status;
 
 	script_run_enter(&run, st, SCRIPT_PHASE_LOAD, NULL, "main chunk");
+	st->creating = true; /* from the arena: see state_alloc */
 	status = lua_cpcall(st->L, load_protected, &ld);
+	st->creating = false;
 	script_run_leave(&run);
 	if (status == 0)
 		return 0;

@@ -185,21 +185,6 @@ int sip_msg_cancel_new(const struct sip_msg *invite, struct sip_msg **out)
 	return build_and_parse(write_ack, &a, true, out);
 }
 
-int sip_msg_dup(const struct sip_msg *msg, struct sip_msg **out)
-{
-	size_t size = sip_msg_print_size(msg), written;
-	char *buf = tnd_malloc(size ? size : 1);
-	int rc;
-
-	*out = NULL;
-	if (!buf)
-		return ENOMEM;
-	sip_msg_print(msg, buf, size, &written);
-	rc = sip_msg_parse_generated(buf, written, false, out);
-	tnd_free(buf);
-	return rc;
-}
-
 struct request_args {
 	const struct sip_request_spec *spec;
 	const char *method;

@@ -63,7 +63,7 @@ static int find_header_end(const struct sip_limits *lim, const char *start,
 	return 0;
 }
 
-static struct sip_msg *msg_alloc(const char *data, size_t len, size_t nfields)
+struct sip_msg *sip_msg_alloc(const char *data, size_t len, size_t nfields)
 {
 	size_t cap = nfields ? nfields : 1;
 	struct sip_msg *msg =
@@ -359,7 +359,7 @@ static int msg_parse(const struct sip_limits *limits, const char *data,
 		err->offset += skip;
 		return rc;
 	}
-	if (!(msg = msg_alloc(data + skip, len - skip, nfields)))
+	if (!(msg = sip_msg_alloc(data + skip, len - skip, nfields)))
 		return ENOMEM;
 	rc = parse_sections(msg, limits, msg->buf + (body - data - skip),
 			    strict, &replyable, err);

@@ -139,6 +139,12 @@ int sip_msg_parse_generated(const char *data, size_t len, bool strict,
 
 void sip_msg_edits_free(struct sip_msg_edits *edits);
 
+/*
+ * One block holding a zeroed message, room for `nfields` headers and a
+ * NUL-terminated copy of `len` bytes of `data` (msg->buf). NULL: no memory.
+ */
+struct sip_msg *sip_msg_alloc(const char *data, size_t len, size_t nfields);
+
 /* Reads the parse-time fields (Via, From, To, ...) from msg->hdrs. */
 int sip_msg_read_essentials(struct sip_msg *msg, struct sip_parse_error *err);
 /* Re-reads the parse-time fields of header kind `id` from msg->hdrs. */

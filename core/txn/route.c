@@ -21,8 +21,7 @@ struct txn_route {
 	struct txn_route_env env;
 	txn_route_fn fn;
 	void *arg;
-	char *req;
-	size_t req_len;
+	struct sip_msg *req; /* NULL once no try can follow */
 	bool udp_demanded; /* transport=udp in the URI: never switch */
 	char *domain;      /* the URI's host name, for TLS (RFC 5922) */
 	struct net_resolve *lookup;
@@ -46,7 +45,7 @@ static void route_release(struct txn_route *r)
 	net_resolve_cancel(r->lookup);
 	net_targets_free(r->targets);
 	tnd_free(r->domain);
-	tnd_free(r->req);
+	sip_msg_free(r->req);
 	tnd_free(r);
 }
 
@@ -59,8 +58,16 @@ static void route_emit(struct txn_route *r, enum txn_route_event_kind kind,
 		r->fn(r, &ev, r->arg);
 }
 
+/* A final answer or a failure: no try follows, the copy can go. */
+static void route_done(struct txn_route *r)
+{
+	sip_msg_free(r->req);
+	r->req = NULL;
+}
+
 static void route_fail(struct txn_route *r, int error)
 {
+	route_done(r);
 	tnd_log_info("route: no target answered after %zu tries: %s", r->tries,
 		     strerror(error));
 	route_emit(r, TXN_ROUTE_FAILED, NULL, error);
@@ -85,6 +92,8 @@ static void on_txn_event(struct txn *t, const struct txn_event *ev, void *arg)
 			if (route_try_next(r))
 				break;
 		}
+		if (ev->msg->status >= 200)
+			route_done(r);
 		route_emit(r, TXN_ROUTE_RESPONSE, ev->msg, 0);
 		break;
 	case TXN_EV_TIMEOUT:
@@ -185,8 +194,10 @@ static int route_build(struct txn_route *r, const struct net_peer *to,
 {
 	int rc;
 
-	if ((rc = sip_msg_parse(NULL, r->req, r->req_len, out, NULL)))
-		return rc == EBADMSG ? EINVAL : rc;
+	if (!r->req)
+		return EINVAL;
+	if ((rc = sip_msg_dup(r->req, out)))
+		return rc;
 	if ((rc = txn_route_stamp(&r->env, *out, to))) {
 		sip_msg_free(*out);
 		*out = NULL;
@@ -260,24 +271,22 @@ static void on_resolved(void *arg, int err, struct net_targets *targets_take)
 	route_release(r);
 }
 
-/* A route owning a printed copy of `req`, not started. */
+/* A route owning a copy of `req`, not started. */
 static int route_new(const struct txn_route_env *env, const struct sip_msg *req,
 		     txn_route_fn fn, void *arg, struct txn_route **out)
 {
 	struct txn_route *r;
-	size_t size;
+	int rc;
 
 	*out = NULL;
 	if (!req->is_request || req->method == SIP_METHOD_ACK)
 		return EINVAL;
 	if (!(r = tnd_calloc(1, sizeof(*r))))
 		return ENOMEM;
-	size = sip_msg_print_size(req);
-	if (!(r->req = tnd_malloc(size))) {
+	if ((rc = sip_msg_dup(req, &r->req))) {
 		tnd_free(r);
-		return ENOMEM;
+		return rc;
 	}
-	sip_msg_print(req, r->req, size, &r->req_len);
 	r->env = *env;
 	r->fn = fn;
 	r->arg = arg;

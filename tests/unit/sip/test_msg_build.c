@@ -708,6 +708,50 @@ static int test_dup_applies_edits_and_owns_its_bytes(void)
 	return 0;
 }
 
+/*
+ * Without edits the copy is not parsed again: every field must read the
+ * same from the copy's own bytes once the original is gone.
+ */
+static int test_dup_unedited_reads_the_same_from_its_own_bytes(void)
+{
+	struct sip_msg *req, *copy;
+	char a[1024], b[1024];
+	size_t alen;
+
+	PARSE(REQUEST, req);
+	BUILD(req, sip_msg_hdr_remove(req, "Subject", NULL));
+	alen = count_text(req, a, sizeof(a));
+	BUILD(req, sip_msg_dup(req, &copy));
+	sip_msg_free(req);
+	CHECK(copy->is_request);
+	CHECK_INT(copy->method, SIP_METHOD_INVITE);
+	CHECK_STR(copy->method_name, "INVITE");
+	CHECK_STR(copy->ruri_text, "sip:bob@biloxi.example.com");
+	CHECK_STR(copy->ruri.user, "bob");
+	CHECK_STR(copy->ruri.host, "biloxi.example.com");
+	CHECK_STR(copy->via.host, "p2.example.com");
+	CHECK_STR(copy->via.branch, "z9hG4bKp2");
+	CHECK_STR(copy->via.transport, "UDP");
+	CHECK_STR(copy->from.display, "Alice");
+	CHECK_STR(copy->from.uri, "sip:alice@atlanta.example.com");
+	CHECK_STR(copy->from.tag, "1928301774");
+	CHECK_STR(copy->to.uri, "sip:bob@biloxi.example.com");
+	CHECK(copy->to.tag.p == NULL);
+	CHECK_STR(copy->call_id, "a84b4c76e66710");
+	CHECK_INT(copy->cseq.number, 314159);
+	CHECK_STR(copy->cseq.method_name, "INVITE");
+	CHECK_INT(copy->max_forwards, 68);
+	CHECK_STR(copy->body, "v=0\n");
+	CHECK(sip_msg_hdr_by_name(copy, S("Subject")) == NULL);
+	CHECK_INT(count_text(copy, b, sizeof(b)), alen);
+	CHECK(memcmp(a, b, alen) == 0);
+	/* The copy edits like any message. */
+	BUILD(copy, sip_msg_hdr_set(copy, "Call-ID", S("new-id")));
+	CHECK_STR(copy->call_id, "new-id");
+	sip_msg_free(copy);
+	return 0;
+}
+
 static int test_reason_phrase_table(void)
 {
 	CHECK_STR(S(sip_reason_phrase(100)), "Trying");
@@ -746,6 +790,7 @@ static const struct test_case cases[] = {
 	TEST_OOM(test_cancel_copies_what_the_rfc_names),
 	TEST(test_cancel_refused_for_other_methods),
 	TEST_OOM(test_dup_applies_edits_and_owns_its_bytes),
+	TEST_OOM(test_dup_unedited_reads_the_same_from_its_own_bytes),
 	TEST(test_reason_phrase_table),
 };
 

@@ -19,28 +19,6 @@ static enum net_transport spec_transport(const char *spec)
 	return NET_UDP;
 }
 
-int app_listeners_open(struct app_listeners *ls, struct net *net,
-		       const struct app_options *opts)
-{
-	for (size_t i = 0; i < opts->nlisten; i++) {
-		struct app_listener *l = &ls->l[ls->n];
-		socklen_t len = sizeof(l->addr);
-		int rc = net_listen(net, opts->listen[i], &l->id);
-
-		if (rc == 0)
-			rc = net_listener_address(net, l->id, &l->addr, &len);
-		if (rc) {
-			tnd_log_error("cannot listen on %s: %s",
-				      opts->listen[i], strerror(rc));
-			return rc;
-		}
-		l->transport = spec_transport(opts->listen[i]);
-		ls->n++;
-		tnd_log_info("listening on %s", opts->listen[i]);
-	}
-	return 0;
-}
-
 /* The address in text and its port; false for a wildcard address. */
 static bool concrete_address(const struct sockaddr_storage *ss, char *host,
 			     size_t size, uint16_t *port)
@@ -59,6 +37,31 @@ static bool concrete_address(const struct sockaddr_storage *ss, char *host,
 	       inet_ntop(AF_INET6, &in6->sin6_addr, host, (socklen_t)size);
 }
 
+int app_listeners_open(struct app_listeners *ls, struct net *net,
+		       const struct app_options *opts)
+{
+	for (size_t i = 0; i < opts->nlisten; i++) {
+		struct app_listener *l = &ls->l[ls->n];
+		socklen_t len = sizeof(l->addr);
+		int rc = net_listen(net, opts->listen[i], &l->id);
+
+		if (rc == 0)
+			rc = net_listener_address(net, l->id, &l->addr, &len);
+		if (rc) {
+			tnd_log_error("cannot listen on %s: %s",
+				      opts->listen[i], strerror(rc));
+			return rc;
+		}
+		l->transport = spec_transport(opts->listen[i]);
+		if (!concrete_address(&l->addr, l->host, sizeof(l->host),
+				      &l->port))
+			l->host[0] = '\0';
+		ls->n++;
+		tnd_log_info("listening on %s", opts->listen[i]);
+	}
+	return 0;
+}
+
 int app_listeners_local(void *arg, enum net_transport transport, int family,
 			char *host, size_t size, uint16_t *port)
 {
@@ -66,10 +69,14 @@ int app_listeners_local(void *arg, enum net_transport transport, int family,
 
 	for (size_t i = 0; i < ls->n; i++) {
 		const struct app_listener *l = &ls->l[i];
+		size_t len = strlen(l->host);
 
 		if (l->transport == transport && l->addr.ss_family == family &&
-		    concrete_address(&l->addr, host, size, port))
+		    len && len < size) {
+			memcpy(host, l->host, len + 1);
+			*port = l->port;
 			return 0;
+		}
 	}
 	return EADDRNOTAVAIL;
 }

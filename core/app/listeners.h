@@ -5,6 +5,7 @@
 #ifndef TANDEM_APP_LISTENERS_H
 #define TANDEM_APP_LISTENERS_H
 
+#include <netinet/in.h>
 #include <stddef.h>
 
 #include "options.h"
@@ -14,6 +15,10 @@ struct app_listener {
 	uint32_t id;
 	enum net_transport transport;
 	struct sockaddr_storage addr;
+	/* The address as text and its port, read once at open; an empty
+	 * host for a wildcard address. */
+	char host[INET6_ADDRSTRLEN];
+	uint16_t port;
 };
 
 struct app_listeners {

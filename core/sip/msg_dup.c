@@ -12,13 +12,8 @@
 #include "tandem/mem.h"
 #include "sip_int.h"
 
-struct rebase {
-	uintptr_t from, end; /* the original's bytes, end inclusive */
-	char *to;
-};
-
 /* Slices into the original's bytes move; NULL or static ones stay. */
-static void move(const struct rebase *rb, struct tnd_slice *s)
+void sip_slice_move(const struct sip_rebase *rb, struct tnd_slice *s)
 {
 	uintptr_t p = (uintptr_t)s->p;
 
@@ -26,34 +21,34 @@ static void move(const struct rebase *rb, struct tnd_slice *s)
 		s->p = rb->to + (p - rb->from);
 }
 
-static void move_uri(const struct rebase *rb, struct sip_uri *u)
+static void move_uri(const struct sip_rebase *rb, struct sip_uri *u)
 {
-	move(rb, &u->scheme_text);
-	move(rb, &u->user);
-	move(rb, &u->password);
-	move(rb, &u->host);
-	move(rb, &u->params);
-	move(rb, &u->headers);
-	move(rb, &u->opaque);
+	sip_slice_move(rb, &u->scheme_text);
+	sip_slice_move(rb, &u->user);
+	sip_slice_move(rb, &u->password);
+	sip_slice_move(rb, &u->host);
+	sip_slice_move(rb, &u->params);
+	sip_slice_move(rb, &u->headers);
+	sip_slice_move(rb, &u->opaque);
 }
 
-static void move_nameaddr(const struct rebase *rb, struct sip_nameaddr *na)
+void sip_nameaddr_move(const struct sip_rebase *rb, struct sip_nameaddr *na)
 {
-	move(rb, &na->display);
-	move(rb, &na->uri);
-	move(rb, &na->params);
-	move(rb, &na->tag);
+	sip_slice_move(rb, &na->display);
+	sip_slice_move(rb, &na->uri);
+	sip_slice_move(rb, &na->params);
+	sip_slice_move(rb, &na->tag);
 }
 
-static void move_via(const struct rebase *rb, struct sip_via *v)
+void sip_via_move(const struct sip_rebase *rb, struct sip_via *v)
 {
-	move(rb, &v->protocol);
-	move(rb, &v->transport);
-	move(rb, &v->host);
-	move(rb, &v->params);
-	move(rb, &v->branch);
-	move(rb, &v->received);
-	move(rb, &v->maddr);
+	sip_slice_move(rb, &v->protocol);
+	sip_slice_move(rb, &v->transport);
+	sip_slice_move(rb, &v->host);
+	sip_slice_move(rb, &v->params);
+	sip_slice_move(rb, &v->branch);
+	sip_slice_move(rb, &v->received);
+	sip_slice_move(rb, &v->maddr);
 }
 
 /*
@@ -61,22 +56,22 @@ static void move_via(const struct rebase *rb, struct sip_via *v)
  * (test_msg_dup frees the original before reading the copy, so one that
  * is missed shows up under the sanitizers).
  */
-static void move_all(const struct rebase *rb, struct sip_msg *m)
+static void move_all(const struct sip_rebase *rb, struct sip_msg *m)
 {
-	move(rb, &m->method_name);
-	move(rb, &m->ruri_text);
+	sip_slice_move(rb, &m->method_name);
+	sip_slice_move(rb, &m->ruri_text);
 	move_uri(rb, &m->ruri);
-	move(rb, &m->reason);
+	sip_slice_move(rb, &m->reason);
 	for (size_t i = 0; i < m->nhdrs; i++) {
-		move(rb, &m->hdrs[i].name);
-		move(rb, &m->hdrs[i].value);
+		sip_slice_move(rb, &m->hdrs[i].name);
+		sip_slice_move(rb, &m->hdrs[i].value);
 	}
-	move_via(rb, &m->via);
-	move_nameaddr(rb, &m->from);
-	move_nameaddr(rb, &m->to);
-	move(rb, &m->call_id);
-	move(rb, &m->cseq.method_name);
-	move(rb, &m->body);
+	sip_via_move(rb, &m->via);
+	sip_nameaddr_move(rb, &m->from);
+	sip_nameaddr_move(rb, &m->to);
+	sip_slice_move(rb, &m->call_id);
+	sip_slice_move(rb, &m->cseq.method_name);
+	sip_slice_move(rb, &m->body);
 }
 
 static int dup_unedited(const struct sip_msg *msg, struct sip_msg **out)
@@ -97,8 +92,8 @@ static int dup_unedited(const struct sip_msg *msg, struct sip_msg **out)
 	copy->buf = buf;
 	copy->edits = NULL;
 	memcpy(copy->hdrs, msg->hdrs, msg->nhdrs * sizeof(*hdrs));
-	move_all(&(struct rebase){ (uintptr_t)msg->buf,
-				   (uintptr_t)msg->buf + msg->len, buf },
+	move_all(&(struct sip_rebase){ (uintptr_t)msg->buf,
+				       (uintptr_t)msg->buf + msg->len, buf },
 		 copy);
 	*out = copy;
 	return 0;

@@ -64,45 +64,98 @@ static int hdrs_reserve_one(struct sip_msg *msg)
 	return 0;
 }
 
-/* Checks a value for a header read at parse time, as the parse would. */
-static int validate_value(const struct sip_msg *msg, enum sip_hdr_id id,
-			  struct tnd_slice value)
+/* What validate_value read: the field an essential header sets. */
+union essential_value {
+	struct sip_via via; /* the first value of the list */
+	struct sip_nameaddr na;
+	struct sip_cseq cseq;
+	struct tnd_slice callid;
+	uint32_t n;
+};
+
+static int validate_vias(struct tnd_slice value, struct sip_via *first)
 {
-	union {
-		struct sip_via via;
-		struct sip_nameaddr na;
-		struct sip_cseq cseq;
-		struct tnd_slice callid;
-		uint32_t n;
-	} u;
+	struct sip_via later;
 	struct tnd_slice v;
 	size_t pos = 0;
+	bool got_first = false;
 
-	switch (id) {
-	case SIP_HDR_VIA:
-		if (value.len == 0)
+	if (value.len == 0)
+		return EINVAL;
+	while (sip_value_next(value, &pos, &v)) {
+		if (sip_via_parse(v, got_first ? &later : first, NULL))
 			return EINVAL;
-		while (sip_value_next(value, &pos, &v)) {
-			if (sip_via_parse(v, &u.via, NULL))
-				return EINVAL;
-		}
-		return 0;
+		got_first = true;
+	}
+	return 0;
+}
+
+/*
+ * Checks a value for a header read at parse time, as the parse would,
+ * and keeps what it read in `u`.
+ */
+static int validate_value(const struct sip_msg *msg, enum sip_hdr_id id,
+			  struct tnd_slice value, union essential_value *u)
+{
+	switch (id) {
+	case SIP_HDR_VIA: return validate_vias(value, &u->via);
 	case SIP_HDR_FROM:
 	case SIP_HDR_TO:
-		return sip_nameaddr_parse(value, &u.na, NULL) ? EINVAL : 0;
+		return sip_nameaddr_parse(value, &u->na, NULL) ? EINVAL : 0;
 	case SIP_HDR_CALL_ID:
-		return sip_callid_parse(value, &u.callid, NULL) ? EINVAL : 0;
+		return sip_callid_parse(value, &u->callid, NULL) ? EINVAL : 0;
 	case SIP_HDR_CSEQ:
-		if (sip_cseq_parse(value, &u.cseq, NULL))
+		if (sip_cseq_parse(value, &u->cseq, NULL))
 			return EINVAL;
-		return msg->is_request && !tnd_slice_eq(u.cseq.method_name,
+		return msg->is_request && !tnd_slice_eq(u->cseq.method_name,
 							msg->method_name)
 			   ? EINVAL
 			   : 0;
 	case SIP_HDR_MAX_FORWARDS:
-		return sip_uint_parse(value, 255, &u.n, NULL) ? EINVAL : 0;
+		return sip_uint_parse(value, 255, &u->n, NULL) ? EINVAL : 0;
 	case SIP_HDR_CONTENT_LENGTH: return EINVAL; /* the printer writes it */
 	default: return 0;
+	}
+}
+
+/*
+ * After sip_msg_hdr_set: the one header of kind `id` holds the copy at
+ * `copy` of the value validate_value read into `u`, so the field is
+ * that reading moved onto the copy; no second parse.
+ */
+static void set_essential(struct sip_msg *msg, enum sip_hdr_id id,
+			  union essential_value *u, struct tnd_slice value,
+			  const char *copy)
+{
+	const struct sip_rebase rb = { (uintptr_t)value.p,
+				       (uintptr_t)value.p + value.len, copy };
+
+	switch (id) {
+	case SIP_HDR_VIA:
+		sip_via_move(&rb, &u->via);
+		msg->via = u->via;
+		msg->has_via = true;
+		break;
+	case SIP_HDR_FROM:
+	case SIP_HDR_TO:
+		sip_nameaddr_move(&rb, &u->na);
+		*(id == SIP_HDR_FROM ? &msg->from : &msg->to) = u->na;
+		*(id == SIP_HDR_FROM ? &msg->has_from : &msg->has_to) = true;
+		break;
+	case SIP_HDR_CALL_ID:
+		sip_slice_move(&rb, &u->callid);
+		msg->call_id = u->callid;
+		break;
+	case SIP_HDR_CSEQ:
+		sip_slice_move(&rb, &u->cseq.method_name);
+		msg->cseq = u->cseq;
+		msg->has_cseq = true;
+		break;
+	case SIP_HDR_MAX_FORWARDS:
+		msg->max_forwards = u->n;
+		msg->has_max_forwards = true;
+		break;
+	default: break;
 	}
 }
 
@@ -168,23 +221,25 @@ static void refresh(struct sip_msg *msg, enum sip_hdr_id id)
 }
 
 static int check_edit(const struct sip_msg *msg, struct tnd_slice name,
-		      struct tnd_slice value, enum sip_hdr_id *id)
+		      struct tnd_slice value, enum sip_hdr_id *id,
+		      union essential_value *u)
 {
 	if (!name_is_token(name) || !value_is_printable(value))
 		return EINVAL;
 	*id = sip_hdr_lookup(name);
-	return validate_value(msg, *id, value);
+	return validate_value(msg, *id, value, u);
 }
 
 int sip_msg_hdr_add(struct sip_msg *msg, const char *name_cstr,
 		    struct tnd_slice value, enum sip_hdr_where where)
 {
 	struct tnd_slice name = tnd_slice_from_cstr(name_cstr);
+	union essential_value u;
 	enum sip_hdr_id id;
 	size_t at = msg->nhdrs;
 	int rc;
 
-	if ((rc = check_edit(msg, name, value, &id)))
+	if ((rc = check_edit(msg, name, value, &id, &u)))
 		return rc;
 	if (where == SIP_HDR_PREPEND) {
 		at = 0;
@@ -238,11 +293,12 @@ int sip_msg_hdr_set(struct sip_msg *msg, const char *name_cstr,
 		    struct tnd_slice value)
 {
 	struct tnd_slice name = tnd_slice_from_cstr(name_cstr);
+	union essential_value u;
 	enum sip_hdr_id id;
 	size_t at = msg->nhdrs;
 	int rc;
 
-	if ((rc = check_edit(msg, name, value, &id)))
+	if ((rc = check_edit(msg, name, value, &id, &u)))
 		return rc;
 	for (size_t i = 0; i < msg->nhdrs; i++) {
 		if (matches(&msg->hdrs[i], id, name)) {
@@ -258,7 +314,7 @@ int sip_msg_hdr_set(struct sip_msg *msg, const char *name_cstr,
 		if (matches(&msg->hdrs[i], id, name))
 			remove_at(msg, i);
 	}
-	refresh(msg, id);
+	set_essential(msg, id, &u, value, msg->hdrs[at].value.p);
 	return 0;
 }
 

@@ -3,6 +3,8 @@
  * at top-level commas. Both run over text a parser has already checked,
  * but stay bounded and careful with quotes on any input.
  */
+#include <string.h>
+
 #include "sip_int.h"
 
 bool sip_value_next(struct tnd_slice value, size_t *pos, struct tnd_slice *item)
@@ -15,6 +17,9 @@ bool sip_value_next(struct tnd_slice value, size_t *pos, struct tnd_slice *item)
 	    (i == value.len && (i == 0 || value.p[i - 1] != ',')))
 		return false;
 	start = i;
+	/* No comma ahead: the rest is one item, whatever it quotes. */
+	if (!memchr(value.p + i, ',', value.len - i))
+		i = value.len;
 	for (; i < value.len; i++) {
 		char c = value.p[i];
 

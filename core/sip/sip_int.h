@@ -145,6 +145,19 @@ void sip_msg_edits_free(struct sip_msg_edits *edits);
  */
 struct sip_msg *sip_msg_alloc(const char *data, size_t len, size_t nfields);
 
+/*
+ * Moving parsed fields onto a copy of the bytes they were read from:
+ * slices inside [from, end] (end inclusive) are moved to the same offset
+ * from `to`; NULL slices and slices elsewhere stay.
+ */
+struct sip_rebase {
+	uintptr_t from, end;
+	const char *to;
+};
+void sip_slice_move(const struct sip_rebase *rb, struct tnd_slice *s);
+void sip_via_move(const struct sip_rebase *rb, struct sip_via *via);
+void sip_nameaddr_move(const struct sip_rebase *rb, struct sip_nameaddr *na);
+
 /* Reads the parse-time fields (Via, From, To, ...) from msg->hdrs. */
 int sip_msg_read_essentials(struct sip_msg *msg, struct sip_parse_error *err);
 /* Re-reads the parse-time fields of header kind `id` from msg->hdrs. */

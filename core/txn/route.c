@@ -6,12 +6,12 @@
  * transaction until that transaction's last event.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "tandem/log.h"
 #include "tandem/mem.h"
 #include "tandem/rand.h"
+#include "tandem/strbuf.h"
 #include "tandem/txn_route.h"
 
 /* RFC 3261 §18.1.1: larger than this with no known path MTU: use TCP. */
@@ -22,8 +22,8 @@ struct txn_route {
 	txn_route_fn fn;
 	void *arg;
 	struct sip_msg *req; /* NULL once no try can follow */
-	bool udp_demanded; /* transport=udp in the URI: never switch */
-	char *domain;      /* the URI's host name, for TLS (RFC 5922) */
+	bool udp_demanded;   /* transport=udp in the URI: never switch */
+	char *domain;        /* the URI's host name, for TLS (RFC 5922) */
 	struct net_resolve *lookup;
 	struct net_targets *targets;
 	struct net_peer fixed; /* txn_route_start_peer: the one target */
@@ -116,8 +116,9 @@ static const char *transport_name(enum net_transport t)
 }
 
 /* "host:port" of ours, IPv6 bracketed, for Via and Contact. */
-static int local_hostport(const struct txn_route_env *env,
-			  const struct net_peer *to, char *out, size_t size)
+/* Appends our host:port for `to`'s transport and address family. */
+static int put_local_hostport(const struct txn_route_env *env,
+			      const struct net_peer *to, struct tnd_strbuf *b)
 {
 	char host[64];
 	int family = ((const struct sockaddr *)&to->addr)->sa_family;
@@ -127,24 +128,37 @@ static int local_hostport(const struct txn_route_env *env,
 	if ((rc = env->local(env->local_arg, to->transport, family, host,
 			     sizeof(host), &port)))
 		return rc;
-	snprintf(out, size, "%s%s%s:%u", family == AF_INET6 ? "[" : "", host,
-		 family == AF_INET6 ? "]" : "", port);
+	tnd_strbuf_put(b, "[", family == AF_INET6);
+	tnd_strbuf_cstr(b, host);
+	tnd_strbuf_put(b, "]", family == AF_INET6);
+	tnd_strbuf_put(b, ":", 1);
+	tnd_strbuf_uint(b, port);
 	return 0;
+}
+
+static void put_local_uri(const struct txn_route_env *env,
+			  const struct net_peer *to, struct tnd_strbuf *b,
+			  int *rc)
+{
+	tnd_strbuf_cstr(b, "sip:");
+	if ((*rc = put_local_hostport(env, to, b)))
+		return;
+	tnd_strbuf_cstr(b, to->transport == NET_UDP   ? ""
+			   : to->transport == NET_TCP ? ";transport=tcp"
+						      : ";transport=tls");
+	if (!tnd_strbuf_ok(b))
+		*rc = ENOSPC;
 }
 
 int txn_route_local_uri(const struct txn_route_env *env,
 			const struct net_peer *to, char *out, size_t size)
 {
-	char hostport[80];
+	struct tnd_strbuf b;
 	int rc;
 
-	if ((rc = local_hostport(env, to, hostport, sizeof(hostport))))
-		return rc;
-	snprintf(out, size, "sip:%s%s", hostport,
-		 to->transport == NET_UDP   ? ""
-		 : to->transport == NET_TCP ? ";transport=tcp"
-					    : ";transport=tls");
-	return 0;
+	tnd_strbuf_init(&b, out, size);
+	put_local_uri(env, to, &b, &rc);
+	return rc;
 }
 
 /*
@@ -158,32 +172,44 @@ static int stamp_contact(const struct txn_route_env *env, struct sip_msg *msg,
 	struct sip_contact c;
 	struct sip_uri uri;
 	char contact[128];
+	struct tnd_strbuf b;
 	int rc;
 
 	if (!h || sip_contact_parse(h->value, &c, NULL) || c.star ||
 	    sip_uri_parse(c.addr.uri, &uri, NULL) ||
 	    !tnd_slice_eq_cstr(uri.host, SIP_UNSENT_HOST))
 		return 0;
-	contact[0] = '<';
-	if ((rc = txn_route_local_uri(env, to, contact + 1,
-				      sizeof(contact) - 2)))
-		return rc;
-	strcat(contact, ">");
-	return sip_msg_hdr_set(msg, "Contact", tnd_slice_from_cstr(contact));
+	tnd_strbuf_init(&b, contact, sizeof(contact));
+	tnd_strbuf_put(&b, "<", 1);
+	put_local_uri(env, to, &b, &rc);
+	tnd_strbuf_put(&b, ">", 1);
+	if (rc || !tnd_strbuf_ok(&b))
+		return rc ? rc : ENOSPC;
+	return sip_msg_hdr_set(msg, "Contact",
+			       (struct tnd_slice){ contact, b.len });
 }
 
 int txn_route_stamp(const struct txn_route_env *env, struct sip_msg *msg,
 		    const struct net_peer *to)
 {
-	char hostport[80], via[200], branch[TND_BRANCH_LEN + 1];
+	char via[200], branch[TND_BRANCH_LEN + 1];
+	struct tnd_strbuf b;
 	int rc;
 
-	if ((rc = local_hostport(env, to, hostport, sizeof(hostport))) ||
+	tnd_strbuf_init(&b, via, sizeof(via));
+	tnd_strbuf_cstr(&b, "SIP/2.0/");
+	tnd_strbuf_cstr(&b, transport_name(to->transport));
+	tnd_strbuf_put(&b, " ", 1);
+	if ((rc = put_local_hostport(env, to, &b)) ||
 	    (rc = tnd_rand_branch(branch, sizeof(branch))))
 		return rc;
-	snprintf(via, sizeof(via), "SIP/2.0/%s %s;branch=%s;rport",
-		 transport_name(to->transport), hostport, branch);
-	if ((rc = sip_msg_hdr_set(msg, "Via", tnd_slice_from_cstr(via))))
+	tnd_strbuf_cstr(&b, ";branch=");
+	tnd_strbuf_cstr(&b, branch);
+	tnd_strbuf_cstr(&b, ";rport");
+	if (!tnd_strbuf_ok(&b))
+		return ENOSPC;
+	if ((rc =
+		 sip_msg_hdr_set(msg, "Via", (struct tnd_slice){ via, b.len })))
 		return rc;
 	return stamp_contact(env, msg, to);
 }

@@ -470,6 +470,46 @@ static int test_edit_set_essentials_updates_fields(void)
 	return 0;
 }
 
+/* The fields a set updates read the message's copy, not the caller's. */
+static int test_edit_set_fields_outlive_the_callers_bytes(void)
+{
+	static const char *const sets[][2] = {
+		{ "Via", "SIP/2.0/TCP h.example.com:5070;branch=z9hG4bKx;"
+			 "received=192.0.2.1;maddr=m.example.com" },
+		{ "From", "\"Carol\" <sip:carol@c.example.com>;tag=f1" },
+		{ "To", "<sip:dan@d.example.com>;tag=t1" },
+		{ "Call-ID", "cid@host" },
+		{ "CSeq", "7 INVITE" },
+	};
+	struct sip_msg *m;
+	char value[128];
+
+	PARSE(REQUEST, m);
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		size_t len = strlen(sets[i][1]);
+
+		memcpy(value, sets[i][1], len);
+		EDIT(m, sip_msg_hdr_set(m, sets[i][0],
+					(struct tnd_slice){ value, len }));
+		memset(value, '#', sizeof(value));
+	}
+	CHECK_STR(m->via.transport, "TCP");
+	CHECK_STR(m->via.host, "h.example.com");
+	CHECK_INT(m->via.port, 5070);
+	CHECK_STR(m->via.branch, "z9hG4bKx");
+	CHECK_STR(m->via.received, "192.0.2.1");
+	CHECK_STR(m->via.maddr, "m.example.com");
+	CHECK_STR(m->from.display, "Carol");
+	CHECK_STR(m->from.tag, "f1");
+	CHECK_STR(m->to.uri, "sip:dan@d.example.com");
+	CHECK_STR(m->call_id, "cid@host");
+	CHECK_STR(m->cseq.method_name, "INVITE");
+	CHECK_INT(m->cseq.number, 7);
+	ROUND_TRIP(m);
+	sip_msg_free(m);
+	return 0;
+}
+
 /* Removing every Via and adding one back brings msg->via back. */
 static int test_edit_remove_then_add_essential(void)
 {
@@ -706,6 +746,7 @@ static const struct test_case cases[] = {
 	TEST_OOM(test_edit_set_replaces_all_keeps_first_position),
 	TEST_OOM(test_edit_set_appends_when_absent),
 	TEST_OOM(test_edit_set_essentials_updates_fields),
+	TEST_OOM(test_edit_set_fields_outlive_the_callers_bytes),
 	TEST_OOM(test_edit_remove_then_add_essential),
 	TEST(test_edit_refused_leave_message_unchanged),
 	TEST_OOM(test_edit_set_body_changes_content_length),

@@ -34,7 +34,7 @@ const uint8_t sip_cc[256] = {
 	['{'] = W,  ['}'] = W,  ['~'] = M,
 };
 
-void sip_scan_lws(struct sip_scan *s)
+void sip_scan_lws_slow(struct sip_scan *s)
 {
 	const char *p = s->p;
 

@@ -60,7 +60,14 @@ static inline bool sip_scan_peek(const struct sip_scan *s, char c)
 }
 
 /* Skips SP, HTAB and line folds (CRLF or LF followed by SP/HTAB). */
-void sip_scan_lws(struct sip_scan *s);
+void sip_scan_lws_slow(struct sip_scan *s);
+static inline void sip_scan_lws(struct sip_scan *s)
+{
+	/* Most calls find no whitespace at all: decide that inline. */
+	if (s->p < s->end &&
+	    (*s->p == ' ' || *s->p == '\t' || *s->p == '\r' || *s->p == '\n'))
+		sip_scan_lws_slow(s);
+}
 /* Consumes exactly `c`. */
 bool sip_scan_char(struct sip_scan *s, char c);
 /* Consumes LWS c LWS (SEMI, COMMA, EQUAL, SLASH, COLON of §25.1). */

@@ -42,6 +42,12 @@ void app_options_usage(FILE *to)
 	    "                            the command line wins\n"
 	    "  --max-transactions N      live server transactions before 503 "
 	    "(1000000)\n"
+	    "  --media-bind ADDR         the RTP relay's address (the first\n"
+	    "                            --listen address)\n"
+	    "  --media-advertise ADDR    the address SDP names (--media-bind)\n"
+	    "  --rtp-ports MIN-MAX       relay ports (16384-32767)\n"
+	    "  --media-timeout SECONDS   no RTP this long ends a call (60; 0 "
+	    "never)\n"
 	    "  --log-level LEVEL         error, warn, info (default), debug\n"
 	    "  --parse FILE|-            show how a SIP message parses, exit\n"
 	    "  --version, --help\n");
@@ -121,7 +127,72 @@ enum {
 	OPT_CHECK,
 	OPT_LUA_DIR,
 	OPT_MAX_CALLS,
+	OPT_MEDIA_BIND,
+	OPT_MEDIA_ADVERTISE,
+	OPT_RTP_PORTS,
+	OPT_MEDIA_TIMEOUT,
 };
+
+static int parse_ports(const char *text, struct media_config *m)
+{
+	unsigned lo, hi;
+	char end;
+
+	if (sscanf(text, "%u-%u%c", &lo, &hi, &end) != 2 || lo < 1024 ||
+	    hi > 65535 || hi < lo + 3) {
+		fprintf(stderr,
+			"tandem: --rtp-ports wants MIN-MAX within 1024-65535 "
+			"holding two pairs at least, not \"%s\"\n",
+			text);
+		return EINVAL;
+	}
+	m->port_min = (uint16_t)lo;
+	m->port_max = (uint16_t)hi;
+	return 0;
+}
+
+static int parse_seconds(const char *name, const char *text, uint32_t *ms)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || *end || end == text || v > 86400) {
+		fprintf(stderr,
+			"tandem: --%s wants seconds (0..86400), not \"%s\"\n",
+			name, text);
+		return EINVAL;
+	}
+	*ms = (uint32_t)v * 1000;
+	return 0;
+}
+
+/* The relay binds where SIP listens, unless told otherwise: the host of
+ * the first --listen ("udp:10.0.0.1:5060", "tcp:[::1]:5060"). */
+static void media_default_bind(struct app_options *opts)
+{
+	const char *spec, *host, *end;
+	size_t len;
+
+	if (opts->media.bind_addr || !opts->nlisten)
+		return;
+	spec = opts->listen[0];
+	if (!(host = strchr(spec, ':')) || !(end = strrchr(spec, ':')) ||
+	    end == host)
+		return;
+	host++;
+	if (*host == '[' && end > host + 1 && end[-1] == ']') {
+		host++;
+		end--;
+	}
+	len = (size_t)(end - host);
+	if (len == 0 || len >= sizeof(opts->media_bind))
+		return;
+	memcpy(opts->media_bind, host, len);
+	opts->media_bind[len] = '\0';
+	opts->media.bind_addr = opts->media_bind;
+}
 
 static int add_ping(struct app_options *opts, const char *uri)
 {
@@ -163,6 +234,12 @@ static int take_option(struct app_options *opts, int c, const char *arg)
 		opts->script = arg;
 		return 0;
 	case OPT_LUA_DIR: opts->lua_dir = arg; return 0;
+	case OPT_MEDIA_BIND: opts->media.bind_addr = arg; return 0;
+	case OPT_MEDIA_ADVERTISE: opts->media.advertise_addr = arg; return 0;
+	case OPT_RTP_PORTS: return parse_ports(arg, &opts->media);
+	case OPT_MEDIA_TIMEOUT:
+		return parse_seconds("media-timeout", arg,
+				     &opts->media.timeout_ms);
 	case OPT_TLS_CERT: opts->tls.cert_file = arg; return 0;
 	case OPT_TLS_KEY: opts->tls.key_file = arg; return 0;
 	case OPT_TLS_CA: opts->tls.ca_file = arg; return 0;
@@ -234,6 +311,11 @@ int app_options_parse(int argc, char **argv, struct app_options *opts)
 		{ "check", required_argument, NULL, OPT_CHECK },
 		{ "lua-dir", required_argument, NULL, OPT_LUA_DIR },
 		{ "max-calls", required_argument, NULL, OPT_MAX_CALLS },
+		{ "media-bind", required_argument, NULL, OPT_MEDIA_BIND },
+		{ "media-advertise", required_argument, NULL,
+		  OPT_MEDIA_ADVERTISE },
+		{ "rtp-ports", required_argument, NULL, OPT_RTP_PORTS },
+		{ "media-timeout", required_argument, NULL, OPT_MEDIA_TIMEOUT },
 		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
 		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
 		{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
@@ -249,7 +331,9 @@ int app_options_parse(int argc, char **argv, struct app_options *opts)
 				      .tls = net_config_default.tls,
 				      .ping_interval_ms = 30000,
 				      .max_calls = 100000,
-				      .log_level = TND_LOG_INFO };
+				      .log_level = TND_LOG_INFO,
+				      .media = media_config_default };
+	opts->media.bind_addr = NULL; /* the --listen host, below */
 	if ((rc = gather_words(argc, argv, opts, &nwords)))
 		return rc;
 	file_end = 1 + opts->config.nargs;
@@ -284,5 +368,6 @@ int app_options_parse(int argc, char **argv, struct app_options *opts)
 	}
 	if (opts->mode == APP_RUN && opts->nlisten == 0)
 		add_listen(opts, "udp:127.0.0.1:5060");
+	media_default_bind(opts);
 	return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "config_file.h"
 #include "tandem/log.h"
+#include "tandem/media.h"
 #include "tandem/net.h"
 #include "tandem/txn.h"
 
@@ -34,6 +35,9 @@ struct app_options {
 	struct app_config_file config; /* --config: its words back the above */
 	char **words;                  /* the file's words, then argv's */
 	enum tnd_log_level log_level;
+	/* The media relay: bind_addr NULL when there is none to make. */
+	struct media_config media;
+	char media_bind[64]; /* the first --listen host, by default */
 };
 
 /*

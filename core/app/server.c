@@ -14,6 +14,7 @@
 
 #include "tandem/b2b.h"
 #include "tandem/log.h"
+#include "tandem/media.h"
 #include "tandem/script.h"
 #include "tandem/net.h"
 #include "tandem/txn.h"
@@ -33,6 +34,7 @@ struct server {
 	struct net_resolver *resolver;
 	struct pinger *pinger;
 	struct script *script;
+	struct media_relay *media;
 	struct b2b *b2b;
 	struct event *sigint, *sigterm, *sighup, *drain_deadline;
 	bool stopping;
@@ -153,6 +155,35 @@ static int start_routing(struct server *s, const struct app_options *opts,
 	return 0;
 }
 
+/*
+ * The RTP relay calls anchor through. A wildcard bind with nothing to
+ * advertise leaves anchoring off (SDP must name an address), as does a
+ * relay that will not start: signalling runs either way.
+ */
+static void start_media(struct server *s, const struct app_options *opts)
+{
+	int rc;
+
+	if (!opts->media.bind_addr) {
+		tnd_log_info("media anchoring off: no --media-bind");
+		return;
+	}
+	rc = media_relay_new(s->base, &s->timers, &opts->media, &s->media);
+	if (rc) {
+		tnd_log_warn("media anchoring off: relay on %s: %s%s",
+			     opts->media.bind_addr, strerror(rc),
+			     rc == EINVAL ? " (a wildcard --media-bind "
+					    "needs --media-advertise)"
+					  : "");
+		return;
+	}
+	tnd_log_info("media relay on %s, ports %u-%u, SDP names %s",
+		     opts->media.bind_addr, opts->media.port_min,
+		     opts->media.port_max,
+		     opts->media.advertise_addr ? opts->media.advertise_addr
+						: opts->media.bind_addr);
+}
+
 /* The dialplan and the B2BUA that runs it. */
 static int start_b2b(struct server *s, const struct app_options *opts)
 {
@@ -174,6 +205,8 @@ static int start_b2b(struct server *s, const struct app_options *opts)
 	}
 	if ((rc = start_routing(s, opts, &env.route)))
 		return rc;
+	start_media(s, opts);
+	env.media = s->media;
 	hooks = script_hooks(s->script);
 	if ((rc = b2b_new(&bc, &env, &hooks, &s->b2b)))
 		return rc;
@@ -242,6 +275,7 @@ static void server_stop(struct server *s)
 	if (s->drain_deadline)
 		event_free(s->drain_deadline);
 	b2b_free(s->b2b);
+	media_relay_free(s->media); /* after the calls, which hold streams */
 	script_free(s->script);
 	pinger_free(s->pinger);
 	txn_layer_free(s->txn);

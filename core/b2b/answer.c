@@ -14,8 +14,9 @@
 #include "b2b_int.h"
 
 /* A's copy of a B response: status, reason, body, the script's headers. */
-static int answer_build(struct b2b_call *call, const struct sip_msg *res,
-			const struct b2b_msg *shown, struct sip_msg **out)
+static int answer_build(struct b2b_call *call, struct b2b_leg *leg,
+			const struct sip_msg *res, const struct b2b_msg *shown,
+			struct sip_msg **out)
 {
 	char reason[128];
 	int rc;
@@ -24,7 +25,7 @@ static int answer_build(struct b2b_call *call, const struct sip_msg *res,
 	if ((rc = b2b_side_response_new(&call->a, txn_request(call->a_st),
 					res->status, reason, out)))
 		return rc;
-	if ((rc = b2b_copy_body(res, *out)) ||
+	if ((rc = b2b_media_body(&leg->side, &call->a, res, *out)) ||
 	    (rc = b2b_msg_copy_carried(shown, *out))) {
 		sip_msg_free(*out);
 		*out = NULL;
@@ -41,7 +42,7 @@ int answer_relay_provisional(struct b2b_call *call, struct b2b_leg *leg,
 
 	if (call->a_final_sent || !call->a_st)
 		return EPROTO;
-	if ((rc = answer_build(call, res, shown, &out)) == 0) {
+	if ((rc = answer_build(call, leg, res, shown, &out)) == 0) {
 		if (!leg_rseq)
 			rc = txn_server_respond(call->a_st, out);
 		else if ((rc = prack_make_reliable(call, leg, leg_rseq,
@@ -60,9 +61,17 @@ int answer_relay_provisional(struct b2b_call *call, struct b2b_leg *leg,
 int answer_bridge(struct b2b_call *call, struct b2b_leg *leg,
 		  const struct sip_msg *ok, const struct b2b_msg *shown)
 {
-	struct sip_msg *out;
-	int rc;
+	struct sip_msg *out = NULL;
+	int rc = 0;
 
+	/* An answer we cannot use ends only this leg (the caller's wait
+	 * goes on with the others). */
+	if (!call->a_final_sent && call->a_st &&
+	    (rc = answer_build(call, leg, ok, shown, &out)) == EBADMSG) {
+		tnd_log_warn("call %llu: unusable SDP in the answer: %s",
+			     (unsigned long long)call->id, call->media_why);
+		return rc;
+	}
 	call->bridged = leg;
 	call->end.answer_ms = b2b_wall_ms();
 	dial_finish(call, ok->status, NULL);
@@ -70,11 +79,11 @@ int answer_bridge(struct b2b_call *call, struct b2b_leg *leg,
 		rc = EPROTO;
 		goto fail;
 	}
-	if ((rc = answer_build(call, ok, shown, &out)) ||
-	    (rc = b2b_side_send_ok(&call->a, call->a_st, out)))
+	if (rc || (rc = b2b_side_send_ok(&call->a, call->a_st, out)))
 		goto fail;
 	call->a_final_sent = true;
 	dialog_confirm(call->a.dialog);
+	b2b_media_answered(call);
 	if (call->request->sip->body.len)
 		b2b_side_send_ack(&leg->side, ok->cseq.number, NULL);
 	else

@@ -22,6 +22,7 @@
 #include "tandem/dialog.h"
 #include "tandem/rand.h"
 #include "tandem/resolve.h"
+#include "tandem/sdp_oa.h"
 
 /* Header names a script edit carries to the relayed message. */
 struct b2b_msg {
@@ -70,6 +71,14 @@ struct b2b_side {
 	bool has_ack_peer;
 	struct sip_msg *ack_sent; /* the last ACK, for a resent 2xx */
 	uint32_t ack_sent_cseq;
+
+	/* Anchored calls: offer/answer of the SDP this side exchanges with
+	 * us (media.c); an answer in a response with CSeq answer_cseq may
+	 * come again (18x, then 2xx). */
+	struct sdp_oa oa;
+	bool oa_ready;
+	bool has_answer_cseq;
+	uint32_t answer_cseq;
 };
 
 enum leg_state {
@@ -90,6 +99,7 @@ struct b2b_leg {
 	bool cancelled;     /* leg_cancel ran: one CANCEL per leg */
 	uint32_t rseq_seen; /* the RSeq of its last reliable provisional */
 	uint16_t status;    /* the final status, when DONE */
+	bool media_failed;  /* cancelled for an SDP we could not use */
 };
 
 /* An in-dialog request relayed from one side to the other. */
@@ -138,6 +148,9 @@ struct b2b_call {
 	struct b2b_end_info end;
 	char end_reason[64];
 	struct tnd_timer linger; /* frees a call whose legs never settle */
+
+	struct b2b_media *media; /* anchored media (media.c), or NULL */
+	char media_why[64];      /* why the last SDP could not be used */
 
 	/* Our reliable provisional to the caller, until its PRACK. */
 	struct {
@@ -291,6 +304,23 @@ int prack_make_reliable(struct b2b_call *call, struct b2b_leg *leg,
 int prack_map_from_caller(struct b2b_call *call, const struct sip_msg *prack,
 			  struct sip_msg *out);
 void prack_fini(struct b2b_call *call);
+
+/*
+ * media.c: anchored media. Every SDP between the sides goes through
+ * b2b_media_body, a plain copy of the body when the call is not
+ * anchored. With anchoring it is read, the relay is told where `from`
+ * receives and with which keys, and `dst` gets it rewritten for `to`.
+ * Returns 0, EBADMSG (an SDP we cannot use: call->media_why says why),
+ * ENOSPC (no relay ports left), ENOMEM.
+ */
+int b2b_media_body(struct b2b_side *from, struct b2b_side *to,
+		   const struct sip_msg *src, struct sip_msg *dst);
+/* An offer from `from` to `to` was refused: both sides back to stable. */
+void b2b_media_offer_failed(struct b2b_side *from, struct b2b_side *to);
+/* The call was answered: media timeouts start counting. */
+void b2b_media_answered(struct b2b_call *call);
+void b2b_media_free(struct b2b_call *call);
+void b2b_media_side_fini(struct b2b_side *side);
 
 /* Wall-clock milliseconds, for call times. */
 uint64_t b2b_wall_ms(void);

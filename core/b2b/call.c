@@ -33,6 +33,7 @@ static void call_free(struct b2b_call *call)
 	tnd_log_debug("call %llu: freed", (unsigned long long)call->id);
 	if (call->a_st)
 		txn_set_handler(call->a_st, NULL, NULL);
+	b2b_media_free(call);
 	relay_free_all(call);
 	prack_fini(call);
 	while (call->legs) {

@@ -123,6 +123,11 @@ static void leg_failed(struct b2b_leg *leg, uint16_t code,
 
 	leg->state = LEG_DONE;
 	leg->status = code;
+	if (leg->media_failed) {
+		code = 488;
+		reason = tnd_slice_from_cstr(call->media_why);
+		res = NULL;
+	}
 	if (leg->in_dial && call->dialing) {
 		call->last_code = code;
 		if (!reason.len)
@@ -196,7 +201,7 @@ static void leg_on_provisional(struct b2b_leg *leg, const struct sip_msg *res)
 		tnd_log_warn("call %llu: unusable early dialog",
 			     (unsigned long long)call->id);
 	if (prack_leg_provisional(leg, res, &rseq) == EALREADY ||
-	    !leg->in_dial || call_is_ended(call))
+	    !leg->in_dial || leg->media_failed || call_is_ended(call))
 		return;
 	if (res->status >= 180)
 		call->any_ringing = true;
@@ -204,7 +209,17 @@ static void leg_on_provisional(struct b2b_leg *leg, const struct sip_msg *res)
 	    leg->in_dial) {
 		if (leg->side.dialog)
 			call->early = leg;
-		answer_relay_provisional(call, leg, shown.sip, &shown, rseq);
+		if (answer_relay_provisional(call, leg, shown.sip, &shown,
+					     rseq) == EBADMSG) {
+			tnd_log_warn("call %llu: unusable SDP in a %u: %s",
+				     (unsigned long long)call->id, res->status,
+				     call->media_why);
+			leg->media_failed = true;
+			if (call->early == leg)
+				call->early = NULL;
+			leg_cancel(leg);
+			leg->in_dial = true; /* its 487 still ends the dial */
+		}
 	}
 	b2b_msg_fini(&shown);
 }
@@ -253,6 +268,11 @@ static void leg_on_ok(struct b2b_leg *leg, const struct sip_msg *ok)
 		leg_refuse_answer(leg, ok);
 		return;
 	}
+	if (leg->media_failed) { /* its 2xx crossed our CANCEL */
+		leg_refuse_answer(leg, ok);
+		leg_failed(leg, 488, TND_SLICE_LIT(""), NULL);
+		return;
+	}
 	if (leg->state == LEG_ANSWERED) {
 		leg_refuse_answer(leg, ok); /* another fork behind B */
 		return;
@@ -282,8 +302,13 @@ static void leg_on_ok(struct b2b_leg *leg, const struct sip_msg *ok)
 		b2b_msg_free(call->last_response);
 		call->last_response = kept;
 	}
-	if (!call_is_ended(call))
-		answer_bridge(call, leg, shown.sip, &shown);
+	if (!call_is_ended(call) &&
+	    answer_bridge(call, leg, shown.sip, &shown) == EBADMSG) {
+		b2b_side_send_ack(&leg->side, ok->cseq.number, NULL);
+		b2b_side_bye(&leg->side);
+		leg_failed(leg, 488, tnd_slice_from_cstr(call->media_why),
+			   NULL);
+	}
 	b2b_msg_fini(&shown);
 }
 
@@ -450,6 +475,9 @@ static int leg_new(struct b2b_call *call, const struct b2b_dial_opts *opts,
 	if ((rc = leg_next_hop(opts, target, next_buf, sizeof(next_buf),
 			       &next)) ||
 	    (rc = leg_invite_new(call, opts, target, &invite)) ||
+	    (call->media &&
+	     (rc = b2b_media_body(&call->a, &leg->side, call->request->sip,
+				  invite))) ||
 	    (rc = txn_route_start(&call->b2b->env.route, invite, &next,
 				  on_leg_event, leg, &leg->route))) {
 		sip_msg_free(invite);
@@ -458,6 +486,26 @@ static int leg_new(struct b2b_call *call, const struct b2b_dial_opts *opts,
 	}
 	sip_msg_free(invite); /* the route keeps its own copy */
 	*out = leg;
+	return 0;
+}
+
+/*
+ * The caller's offer cannot be anchored: the dial fails as a B-leg
+ * would, 488 for an SDP we cannot use, 503 when the relay has no ports
+ * left (so that this call, and no running one, is refused).
+ */
+static int dial_refuse_media(struct b2b_call *call, int rc)
+{
+	if (rc == ENOSPC)
+		snprintf(call->media_why, sizeof(call->media_why),
+			 "No Media Ports");
+	tnd_log_warn("call %llu: cannot anchor the offer: %s",
+		     (unsigned long long)call->id, call->media_why);
+	b2b_msg_free(call->last_response);
+	call->last_response = NULL;
+	call->dialing = true;
+	call->state = B2B_CALL_DIALING;
+	dial_finish(call, rc == ENOSPC ? 503 : 488, call->media_why);
 	return 0;
 }
 
@@ -489,6 +537,8 @@ int dial_start(struct b2b_call *call, const struct b2b_dial_opts *opts)
 			legs = leg->next;
 			leg_free(leg);
 		}
+		if (rc == EBADMSG || rc == ENOSPC)
+			return dial_refuse_media(call, rc);
 		return rc == ENOMEM ? ENOMEM : EINVAL;
 	}
 	last->next = call->legs;

@@ -163,7 +163,8 @@ static int relay_answer_build(struct b2b_relay *relay,
 					  TND_SLICE_LIT(""), out);
 	if (rc)
 		return rc;
-	if ((rc = b2b_copy_body(res, *out)) || (rc = copy_carried(res, *out)) ||
+	if ((rc = b2b_media_body(relay->to, relay->from, res, *out)) ||
+	    (rc = copy_carried(res, *out)) ||
 	    (rc = b2b_msg_copy_carried(shown, *out))) {
 		sip_msg_free(*out);
 		*out = NULL;
@@ -178,10 +179,29 @@ static void relay_on_final(struct b2b_relay *relay, const struct sip_msg *res)
 		relay->to->invite_out = false;
 		relay->from->invite_in = false;
 	}
-	if (res && res->status < 300 &&
-	    (relay->method == SIP_METHOD_INVITE ||
-	     relay->method == SIP_METHOD_UPDATE))
+	if (relay->method != SIP_METHOD_INVITE &&
+	    relay->method != SIP_METHOD_UPDATE)
+		return;
+	if (res && res->status < 300)
 		(void)dialog_update_target(relay->to->dialog, res);
+	else
+		b2b_media_offer_failed(relay->from, relay->to);
+}
+
+/* An answer whose SDP we cannot use ends the call: the media would be
+ * left half negotiated. A provisional one is only not relayed. */
+static void relay_bad_answer(struct b2b_relay *relay, const struct sip_msg *res)
+{
+	struct b2b_call *call = relay->call;
+
+	tnd_log_warn("call %llu: unusable SDP in a %u: %s",
+		     (unsigned long long)call->id, res->status,
+		     call->media_why);
+	if (res->status < 300 && relay->method == SIP_METHOD_INVITE)
+		b2b_side_send_ack(relay->to, relay->out_cseq, NULL);
+	txn_server_reply(relay->st, 500, "Unusable SDP Answer",
+			 TND_SLICE_LIT(""), NULL);
+	b2b_call_teardown(call, B2B_END_CORE, 488, call->media_why);
 }
 
 static void relay_on_response(struct b2b_relay *relay,
@@ -219,6 +239,9 @@ static void relay_on_response(struct b2b_relay *relay,
 		} else {
 			rc = txn_server_respond(relay->st, out);
 		}
+	} else if (rc == EBADMSG && res->status >= 200) {
+		relay_bad_answer(relay, res);
+		rc = 0;
 	}
 	if (rc)
 		tnd_log_warn("call %llu: cannot relay %u: %s",
@@ -278,7 +301,8 @@ static int relay_build(struct b2b_side *from, struct b2b_side *to,
 				     ct ? ct->value : TND_SLICE_LIT(""),
 				     req->body, out)))
 		return rc;
-	if ((rc = copy_carried(req, *out)) ||
+	if ((from->call->media && (rc = b2b_media_body(from, to, req, *out))) ||
+	    (rc = copy_carried(req, *out)) ||
 	    (rc = b2b_msg_copy_carried(shown, *out)) ||
 	    (req->method == SIP_METHOD_PRACK && !from->leg &&
 	     (rc = prack_map_from_caller(from->call, req, *out)))) {
@@ -286,6 +310,22 @@ static int relay_build(struct b2b_side *from, struct b2b_side *to,
 		*out = NULL;
 	}
 	return rc;
+}
+
+/* A request we could not build for the other side. */
+static void relay_refuse(struct b2b_call *call, struct txn *st, int rc)
+{
+	static const char *const retry[] = { "Retry-After", "5", NULL };
+
+	if (rc == EBADMSG)
+		txn_server_reply(st, 488, call->media_why, TND_SLICE_LIT(""),
+				 NULL);
+	else if (rc == ENOSPC)
+		txn_server_reply(st, 503, "No Media Ports", TND_SLICE_LIT(""),
+				 retry);
+	else
+		txn_server_reply(st, rc == ENOENT ? 481 : 500, NULL,
+				 TND_SLICE_LIT(""), NULL);
 }
 
 static void relay_start(struct b2b_side *from, struct txn *st,
@@ -304,8 +344,7 @@ static void relay_start(struct b2b_side *from, struct txn *st,
 	if (req->method == SIP_METHOD_INVITE)
 		relay_drop_old_invites(to);
 	if ((rc = relay_build(from, to, req, shown, &out))) {
-		txn_server_reply(st, rc == ENOENT ? 481 : 500, NULL,
-				 TND_SLICE_LIT(""), NULL);
+		relay_refuse(from->call, st, rc);
 		return;
 	}
 	if (!(relay = relay_new(from->call))) {

@@ -63,6 +63,7 @@ void b2b_side_fini(struct b2b_side *side)
 	side->ack_sent = NULL;
 	dialog_free(side->dialog);
 	side->dialog = NULL;
+	b2b_media_side_fini(side);
 }
 
 struct b2b_side *b2b_side_peer(struct b2b_side *side)
@@ -151,21 +152,12 @@ static void on_ack_resolved(void *arg, int err, struct net_targets *targets)
 	call_release(call);
 }
 
-int b2b_side_send_ack(struct b2b_side *side, uint32_t cseq,
-		      const struct sip_msg *body_from)
+static int side_send_ack(struct b2b_side *side, struct sip_msg *ack)
 {
 	struct b2b *b2b = side_b2b(side);
-	struct sip_msg *ack;
 	struct sip_uri next;
 	int rc;
 
-	if ((rc = dialog_ack_new(side->dialog, cseq, &ack)))
-		return rc;
-	side->ack_sent_cseq = cseq;
-	if (body_from && (rc = b2b_copy_body(body_from, ack))) {
-		sip_msg_free(ack);
-		return rc;
-	}
 	if (!side->leg)
 		return side_ack_out(side, ack, &side->flow);
 	if (side->has_ack_peer)
@@ -180,6 +172,39 @@ int b2b_side_send_ack(struct b2b_side *side, uint32_t cseq,
 		side->ack_pending = NULL;
 		sip_msg_free(ack);
 	}
+	return rc;
+}
+
+/*
+ * An ACK carrying an answer (late offer) that we cannot use still goes,
+ * without it, so that this side's 2xx ends; then the call ends: its
+ * media would be left half negotiated.
+ */
+int b2b_side_send_ack(struct b2b_side *side, uint32_t cseq,
+		      const struct sip_msg *body_from)
+{
+	struct b2b_side *peer = body_from ? b2b_side_peer(side) : NULL;
+	struct sip_msg *ack;
+	bool unusable = false;
+	int rc;
+
+	if ((rc = dialog_ack_new(side->dialog, cseq, &ack)))
+		return rc;
+	side->ack_sent_cseq = cseq;
+	if (peer && (rc = b2b_media_body(peer, side, body_from, ack))) {
+		if (rc != EBADMSG) {
+			sip_msg_free(ack);
+			return rc;
+		}
+		tnd_log_warn("call %llu: unusable SDP in an ACK: %s",
+			     (unsigned long long)side->call->id,
+			     side->call->media_why);
+		unusable = true;
+	}
+	rc = side_send_ack(side, ack);
+	if (unusable)
+		b2b_call_teardown(side->call, B2B_END_CORE, 488,
+				  side->call->media_why);
 	return rc;
 }
 

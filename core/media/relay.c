@@ -127,6 +127,11 @@ void media_relay_free(struct media_relay *relay)
 	tnd_free(relay);
 }
 
+uint32_t media_relay_timeout(const struct media_relay *relay)
+{
+	return relay->timeout_ms ? relay->timeout_ms : MEDIA_TIMEOUT_OFF;
+}
+
 uint32_t media_relay_streams(const struct media_relay *relay)
 {
 	return relay->nstreams;

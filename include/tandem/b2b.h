@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tandem/media.h"
 #include "tandem/sip_msg.h"
 #include "tandem/timer.h"
 #include "tandem/txn.h"
@@ -47,7 +48,7 @@ enum b2b_end_by {
 	B2B_END_CALLER, /* BYE or CANCEL from the A-leg */
 	B2B_END_CALLEE, /* BYE from the B-leg */
 	B2B_END_SCRIPT, /* a reply or hangup from the script, or its error */
-	B2B_END_CORE,   /* no ACK, a transport error, shutdown */
+	B2B_END_CORE,   /* no ACK, a transport error, shutdown, no media */
 };
 
 struct b2b_end_info {
@@ -102,6 +103,8 @@ struct b2b_env {
 	struct tnd_timers *timers;
 	/* Layer, resolver and our own address for Via and Contact. */
 	struct txn_route_env route;
+	/* The media relay calls anchor through; NULL: anchoring is off. */
+	struct media_relay *media;
 };
 
 int b2b_new(const struct b2b_config *config, const struct b2b_env *env,
@@ -185,6 +188,50 @@ void b2b_call_script_done(struct b2b_call *call);
  * both legs after; the call ends.
  */
 void b2b_call_fail(struct b2b_call *call);
+
+/* SRTP on one side of an anchored call. */
+enum b2b_srtp {
+	B2B_SRTP_AUTO, /* as that side's SDP says; offers follow the other */
+	B2B_SRTP_OFF,  /* plain RTP: a=crypto ignored, RTP/AVP sent */
+	B2B_SRTP_SDES, /* SRTP with SDES keys (RFC 4568), required */
+};
+
+struct b2b_media_side_opts {
+	enum b2b_srtp srtp;
+	bool keep_ice; /* pass ICE attributes on (default: strip them) */
+};
+
+struct b2b_media_opts {
+	struct b2b_media_side_opts side[2]; /* by enum media_side */
+	/* No RTP for this long ends an answered call; 0: the relay's,
+	 * MEDIA_TIMEOUT_OFF: never. */
+	uint32_t timeout_ms;
+};
+
+/*
+ * Anchors the call's media through the relay from now on: every SDP
+ * that crosses the call is rewritten to the relay's ports (see
+ * docs/media.md). Before the bridge only. Returns 0, ENOTSUP (the b2b
+ * has no relay), EPROTO (bridged or ended).
+ */
+int b2b_call_anchor_media(struct b2b_call *call,
+			  const struct b2b_media_opts *opts);
+
+/* One side of one anchored stream, for the script and call records. */
+struct b2b_media_side_info {
+	const char *local_addr; /* what the SDP to that side says */
+	uint16_t local_rtp_port, local_rtcp_port;
+	bool has_remote, latched;
+	char remote_addr[48]; /* where its RTP goes, when has_remote */
+	uint16_t remote_port;
+	const char *srtp; /* the a=crypto suite name, NULL for plain RTP */
+	struct media_side_stats stats;
+};
+/* The anchored streams, one per m= line seen (0 when not anchored). */
+size_t b2b_call_media_count(const struct b2b_call *call);
+/* Whether stream `index` has relay ports (false: a rejected m= line). */
+bool b2b_call_media_side(const struct b2b_call *call, size_t index,
+			 enum media_side side, struct b2b_media_side_info *out);
 
 /* Messages handed to the script. */
 const struct sip_msg *b2b_msg_sip(const struct b2b_msg *msg);

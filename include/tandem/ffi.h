@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TND_FFI_ABI_VERSION 1
+#define TND_FFI_ABI_VERSION 2
 
 enum tnd_ffi_status {
 	TND_FFI_OK = 0,
@@ -104,6 +104,29 @@ struct tnd_ffi_end_info {
 	uint64_t setup_ms, answer_ms, end_ms; /* answer_ms 0: never */
 };
 
+/* call:anchor_media(): per side (0 A, 1 B) srtp 0 auto, 1 off, 2 sdes. */
+struct tnd_ffi_media_opts {
+	int srtp[2];
+	int keep_ice[2];
+	uint32_t timeout_ms; /* 0: the relay's; UINT32_MAX: none */
+};
+
+/* One side of one stream of call.media. */
+struct tnd_ffi_media_side {
+	const char *local_addr;
+	uint16_t local_rtp_port, local_rtcp_port;
+	int has_remote, latched;
+	char remote_addr[48];
+	uint16_t remote_port;
+	const char *srtp; /* suite name, NULL: plain RTP */
+	uint64_t packets_in, bytes_in, packets_out, bytes_out;
+	uint64_t rtcp_packets_in, rtcp_packets_out;
+	uint64_t dropped_stranger, dropped_malformed, dropped_srtp;
+	int64_t lost;
+	double jitter_ms;
+	uint64_t relatches;
+};
+
 uint32_t tnd_ffi_abi_version(void);
 
 /* Logs `text` at a tnd_log_level, prefixed with the running call. */
@@ -127,6 +150,14 @@ int tnd_ffi_call_hangup(uint32_t slot, uint32_t gen);
 /* While on_hangup runs for the call; DECLINED otherwise. */
 int tnd_ffi_call_end_info(uint32_t slot, uint32_t gen,
 			  struct tnd_ffi_end_info *out);
+/* Any hook, before the answer. */
+int tnd_ffi_call_anchor_media(uint32_t slot, uint32_t gen,
+			      const struct tnd_ffi_media_opts *opts, char *err,
+			      size_t errlen);
+int tnd_ffi_call_media_count(uint32_t slot, uint32_t gen, uint32_t *out);
+/* DECLINED: no such stream, or one without relay ports. */
+int tnd_ffi_call_media_side(uint32_t slot, uint32_t gen, uint32_t index,
+			    int side, struct tnd_ffi_media_side *out);
 
 int tnd_ffi_msg_get(uint32_t slot, uint32_t gen, struct tnd_ffi_msg *out);
 /* The Request-URI; DECLINED for a response. */

@@ -114,6 +114,8 @@ int media_relay_new(struct event_base *base, struct tnd_timers *timers,
 		    const struct media_config *cfg, struct media_relay **out);
 /* Every stream must have been freed first. NULL is fine. */
 void media_relay_free(struct media_relay *relay);
+/* The configured media timeout, MEDIA_TIMEOUT_OFF when there is none. */
+uint32_t media_relay_timeout(const struct media_relay *relay);
 /* Streams alive. */
 uint32_t media_relay_streams(const struct media_relay *relay);
 

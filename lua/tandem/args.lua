@@ -185,4 +185,69 @@ function M.dial(target, opts, level)
   return d
 end
 
+local SRTP_MODES = { auto = 0, [false] = 1, sdes = 2 }
+
+local function media_side(name, o, level)
+  local s = { srtp = 0, keep_ice = 0 }
+  if o == nil then
+    return s
+  end
+  if type(o) ~= "table" then
+    fail(level + 1, "anchor_media option %s must be a table, got %s", name, type(o))
+  end
+  for k in pairs(o) do
+    if k ~= "srtp" and k ~= "ice" then
+      fail(level + 1, "unknown anchor_media option %s.%s", name, tostring(k))
+    end
+  end
+  if o.srtp ~= nil then
+    s.srtp = SRTP_MODES[o.srtp]
+    if not s.srtp then
+      fail(level + 1, 'anchor_media option %s.srtp must be "sdes", "auto" or false, got %s',
+        name, tostring(o.srtp))
+    end
+  end
+  if o.ice ~= nil then
+    if o.ice ~= "keep" and o.ice ~= "strip" then
+      fail(level + 1, 'anchor_media option %s.ice must be "keep" or "strip", got %s',
+        name, tostring(o.ice))
+    end
+    s.keep_ice = o.ice == "keep" and 1 or 0
+  end
+  return s
+end
+
+--- call:anchor_media's options: { a = side, b = side, timeout_ms } where
+-- a side is { srtp (0 auto, 1 off, 2 sdes), keep_ice (0 or 1) } and
+-- timeout_ms is 0 for the relay's, UINT32_MAX for none.
+function M.media(opts, level)
+  if opts == nil then
+    opts = {}
+  elseif type(opts) ~= "table" then
+    fail(level + 1, "anchor_media options must be a table, got %s", type(opts))
+  end
+  for k in pairs(opts) do
+    if k ~= "a" and k ~= "b" and k ~= "timeout" then
+      fail(level + 1, "unknown anchor_media option %s", tostring(k))
+    end
+  end
+  local m = {
+    a = media_side("a", opts.a, level + 1),
+    b = media_side("b", opts.b, level + 1),
+    timeout_ms = 0,
+  }
+  if opts.timeout == false then
+    m.timeout_ms = UINT32_MAX
+  elseif opts.timeout ~= nil then
+    local t = opts.timeout
+    if type(t) ~= "number" or t ~= t or t <= 0 then
+      fail(level + 1, "anchor_media option timeout must be a positive number of seconds"
+        .. " or false, got %s", tostring(t))
+    end
+    m.timeout_ms = math.min(math.max(1, M.milliseconds(t, "anchor_media option timeout",
+      level + 1)), UINT32_MAX - 1)
+  end
+  return m
+end
+
 return M

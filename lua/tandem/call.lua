@@ -1,7 +1,7 @@
 --- Calls as dialplans see them. Fields: id (a number unique in the
 -- process), state ("new", "dialing", "answered", "confirmed", "ended")
--- and request (the caller's INVITE, a message). Methods: dial, reply,
--- hangup.
+-- request (the caller's INVITE, a message) and media (the anchored
+-- streams). Methods: dial, reply, hangup, anchor_media.
 --
 -- A call object holds a handle, not the call: used after on_hangup has
 -- returned for it, it raises "call has ended".
@@ -101,6 +101,71 @@ function methods.dial(c, target, opts)
     core.raise(st, core.CALL_GONE, 2)
   end
   return dial_result()
+end
+
+--- Anchors the call's media through tandem's relay (before the
+-- answer): options a and b (the caller's and the callee's side), each
+-- { srtp = "sdes" | false | "auto", ice = "keep" | "strip" }, and
+-- timeout (seconds without RTP that end an answered call; false: never).
+function methods.anchor_media(c, opts)
+  local m = args.media(opts, 2)
+  local o = ffi.new("struct tnd_ffi_media_opts", {
+    srtp = { m.a.srtp, m.b.srtp }, keep_ice = { m.a.keep_ice, m.b.keep_ice },
+    timeout_ms = m.timeout_ms,
+  })
+  local st = C.tnd_ffi_call_anchor_media(c._slot, c._gen, o, core.errbuf, core.ERRLEN)
+  if st ~= OK then
+    core.raise(st, core.CALL_GONE, 2)
+  end
+end
+
+local media_side = ffi.new("struct tnd_ffi_media_side")
+local media_count = ffi.new("uint32_t[1]")
+
+local function side_table(s)
+  return {
+    local_address = ffi.string(s.local_addr),
+    local_port = s.local_rtp_port,
+    local_rtcp_port = s.local_rtcp_port,
+    remote_address = s.has_remote ~= 0 and ffi.string(s.remote_addr) or nil,
+    remote_port = s.has_remote ~= 0 and s.remote_port or nil,
+    latched = s.latched ~= 0,
+    srtp = s.srtp ~= nil and ffi.string(s.srtp) or false,
+    packets_in = tonumber(s.packets_in),
+    bytes_in = tonumber(s.bytes_in),
+    packets_out = tonumber(s.packets_out),
+    bytes_out = tonumber(s.bytes_out),
+    rtcp_packets_in = tonumber(s.rtcp_packets_in),
+    rtcp_packets_out = tonumber(s.rtcp_packets_out),
+    dropped_stranger = tonumber(s.dropped_stranger),
+    dropped_malformed = tonumber(s.dropped_malformed),
+    dropped_srtp = tonumber(s.dropped_srtp),
+    lost = tonumber(s.lost),
+    jitter_ms = s.jitter_ms,
+    relatches = tonumber(s.relatches),
+  }
+end
+
+-- call.media: a list with one entry per anchored m= line, { index, a, b }
+-- (a rejected line has no a and b), each side { local_address,
+-- local_port, remote_address, remote_port, latched, srtp, packets_in,
+-- bytes_in, packets_out, bytes_out, lost, jitter_ms, dropped_... }: what
+-- the relay received from that side and sent on.
+function fields.media(c)
+  if C.tnd_ffi_call_media_count(c._slot, c._gen, media_count) ~= OK then
+    core.raise(core.GONE, core.CALL_GONE, 2)
+  end
+  local list = {}
+  for i = 0, media_count[0] - 1 do
+    local entry = { index = i + 1 }
+    for side, name in ipairs({ "a", "b" }) do
+      if C.tnd_ffi_call_media_side(c._slot, c._gen, i, side - 1, media_side) == OK then
+        entry[name] = side_table(media_side)
+      end
+    end
+    list[#list + 1] = entry
+  end
+  return list
 end
 
 --- Answers the caller with a final failure (300..699) before answer.

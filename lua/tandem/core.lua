@@ -7,7 +7,7 @@ local ffi = require("ffi")
 local M = {}
 
 --- The ABI these declarations describe; the core must report the same.
-M.ABI = 1
+M.ABI = 2
 
 local CDEF = [[
 enum tnd_ffi_status {
@@ -63,6 +63,26 @@ struct tnd_ffi_end_info {
   uint64_t setup_ms, answer_ms, end_ms;
 };
 
+struct tnd_ffi_media_opts {
+  int srtp[2];
+  int keep_ice[2];
+  uint32_t timeout_ms;
+};
+struct tnd_ffi_media_side {
+  const char *local_addr;
+  uint16_t local_rtp_port, local_rtcp_port;
+  int has_remote, latched;
+  char remote_addr[48];
+  uint16_t remote_port;
+  const char *srtp;
+  uint64_t packets_in, bytes_in, packets_out, bytes_out;
+  uint64_t rtcp_packets_in, rtcp_packets_out;
+  uint64_t dropped_stranger, dropped_malformed, dropped_srtp;
+  int64_t lost;
+  double jitter_ms;
+  uint64_t relatches;
+};
+
 uint32_t tnd_ffi_abi_version(void);
 int tnd_ffi_log(int level, const char *text);
 int tnd_ffi_sleep(uint32_t ms, int in_call_thread, char *err, size_t errlen);
@@ -76,6 +96,11 @@ int tnd_ffi_call_reply(uint32_t slot, uint32_t gen, int status, const char *reas
                        char *err, size_t errlen);
 int tnd_ffi_call_hangup(uint32_t slot, uint32_t gen);
 int tnd_ffi_call_end_info(uint32_t slot, uint32_t gen, struct tnd_ffi_end_info *out);
+int tnd_ffi_call_anchor_media(uint32_t slot, uint32_t gen,
+                              const struct tnd_ffi_media_opts *opts, char *err, size_t errlen);
+int tnd_ffi_call_media_count(uint32_t slot, uint32_t gen, uint32_t *out);
+int tnd_ffi_call_media_side(uint32_t slot, uint32_t gen, uint32_t index, int side,
+                            struct tnd_ffi_media_side *out);
 int tnd_ffi_msg_get(uint32_t slot, uint32_t gen, struct tnd_ffi_msg *out);
 int tnd_ffi_msg_uri(uint32_t slot, uint32_t gen, struct tnd_ffi_uri *out);
 int tnd_ffi_msg_nameaddr(uint32_t slot, uint32_t gen, int which,

@@ -49,10 +49,23 @@
 # before its 5 s drain limit), the peers ending on the BYEs it sends. The
 # run's own SIGTERM at the end is then skipped.
 #
-#   run.sh TANDEM_BINARY CASE_DIR udp|tcp|tls
+# A call case with media.sh plays the phones' media while a call is up.
+# Every run has a block of sixteen media ports: RTP_A (phone A's RTP,
+# RTCP above it), RTP_B (phone B's), RTP_A_NAT (where phone A really
+# sends from, as behind a NAT), RTP_STRANGER (a third party), and eight
+# for tandem's relay, RTP_MIN-RTP_MAX. They replace @RTP_A@ and the like
+# in the case's files, and go to every call case's SIPp peers as
+# keywords ([rtp_a], [rtp_b]).
+# As with reload, uac.xml starts in the background and, once uas.xml has
+# its ACK, media.sh (which may source lib/media.sh) runs with the run's folder (where each peer's
+# message log holds the SDP tandem sent it) and the rtp_peer tool as
+# arguments and the ports in its environment; its exit code and output
+# (media.log) join the verdict, then the run waits for uac.xml to end.
+#
+#   run.sh TANDEM_BINARY CASE_DIR udp|tcp|tls [RTP_PEER]
 set -uo pipefail
 
-tandem=$1 case_dir=$(cd "$2" && pwd) transport=$3
+tandem=$1 case_dir=$(cd "$2" && pwd) transport=$3 rtp_peer=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
@@ -70,6 +83,14 @@ if [ -n "$call_case" ] && [ -f "$case_dir/reload" ]; then
   read -r reload <"$case_dir/reload"
   if [ ! -f "$case_dir/$reload" ] || [ ! -f "$case_dir/uas.xml" ]; then
     echo "reload: no dialplan $reload or no uas.xml in $case_dir" >&2
+    exit 2
+  fi
+fi
+media=''
+if [ -n "$call_case" ] && [ -f "$case_dir/media.sh" ]; then
+  media=1
+  if [ -n "$reload" ] || [ -f "$case_dir/stop" ] || [ -z "$rtp_peer" ]; then
+    echo "media: comes with reload or stop, or no rtp_peer given" >&2
     exit 2
   fi
 fi
@@ -121,11 +142,22 @@ fi
 # port, +5 the peer uas2, +6 the caller uac, +7 the caller uac2.
 declare -A peer_offset=([uas]=2 [uas2]=5 [uac]=6 [uac2]=7)
 
+# The media block of a base port: below the SIP ports (10000-19999), its
+# sixteen ports the same for base ports 10000 apart.
+media_ports() {
+  local m=$((10000 + ((port - 20000) / 8 % 625) * 16))
+  RTP_A=$m RTP_B=$((m + 2)) RTP_A_NAT=$((m + 4)) RTP_STRANGER=$((m + 6))
+  RTP_MIN=$((m + 8)) RTP_MAX=$((m + 15))
+}
+
 # A case file with its placeholders filled in.
 substitute() {
   sed -e "s/@UAS_PORT@/$((port + 2))/g" -e "s/@DNS_PORT@/$((port + 3))/g" \
     -e "s/@DEAD_PORT@/$((port + 4))/g" -e "s/@UAS2_PORT@/$((port + 5))/g" \
-    -e "s/@TRANSPORT@/$transport/g" "$1"
+    -e "s/@TRANSPORT@/$transport/g" -e "s/@RTP_A@/$RTP_A/g" \
+    -e "s/@RTP_B@/$RTP_B/g" -e "s/@RTP_A_NAT@/$RTP_A_NAT/g" \
+    -e "s/@RTP_STRANGER@/$RTP_STRANGER/g" -e "s/@RTP_MIN@/$RTP_MIN/g" \
+    -e "s/@RTP_MAX@/$RTP_MAX/g" "$1"
 }
 
 # Timers scaled down tenfold (T1 100 ms) so that Timer H cases take seconds.
@@ -156,10 +188,14 @@ probe() {
     </dev/null
 }
 
-# Whether any socket is bound to a port of the run's eight.
+# Whether any socket is bound to a port of the run's eight, or of its
+# media block in a call case.
 block_in_use() {
-  ss -Htuln | awk -v lo="$port" -v hi="$((port + 7))" '
-    { n = split($5, a, ":"); p = a[n] + 0; if (p >= lo && p <= hi) used = 1 }
+  ss -Htuln | awk -v lo="$port" -v hi="$((port + 7))" \
+    -v mlo="${call_case:+$RTP_A}" -v mhi="${call_case:+$RTP_MAX}" '
+    { n = split($5, a, ":"); p = a[n] + 0
+      if (p >= lo && p <= hi) used = 1
+      if (mlo != "" && p >= mlo + 0 && p <= mhi + 0) used = 1 }
     END { exit !used }'
 }
 
@@ -169,6 +205,7 @@ block_in_use() {
 pid=
 for _ in $(seq 1 10); do
   port=$((20000 + (RANDOM % 1250) * 8))
+  media_ports
   block_in_use && continue
   start_tandem
   for _ in $(seq 1 50); do
@@ -192,6 +229,7 @@ fi
 # A case may add SIPp options (sipp-args, one line).
 extra=()
 [ -f "$case_dir/sipp-args" ] && read -r -a extra <"$case_dir/sipp-args"
+[ -n "$call_case" ] && extra+=(-key rtp_a "$RTP_A" -key rtp_b "$RTP_B")
 
 # The peers of a case where tandem sends: DNS first, then the SIPp UAS.
 start_peers() {
@@ -267,11 +305,13 @@ run_call() {
   for peer in uac uac2; do
     [ -f "$case_dir/$peer.xml" ] || continue
     peers+=("$peer")
-    if [ -n "$reload$stop" ] && [ "$peer" = uac ]; then
+    if [ -n "$reload$stop$media" ] && [ "$peer" = uac ]; then
       sipp_peer "$peer" 127.0.0.1:"$port" -l 1 -cid_str 'a-leg-%u-%p@%s' &
       caller_pid=$!
       if [ -n "$reload" ]; then
         reload_during_call || return
+      elif [ -n "$media" ]; then
+        media_during_call || return
       else
         stop_during_call || return
       fi
@@ -338,6 +378,28 @@ reload_during_call() {
     failure="tandem did not answer two probes after SIGHUP"
   fi
   echo "reload with $reload: $failure" >"$work/reload.log"
+  kill -TERM "$caller_pid" 2>/dev/null
+  wait "$caller_pid"
+  peer_rc[uac]=1 caller_pid=''
+  return 1
+}
+
+# The media while uac's call is up (see above). A failure stops the
+# caller and sets media_rc.
+media_rc=0
+media_during_call() {
+  local failure=
+  if wait_callee_acked failure media; then
+    if RTP_A=$RTP_A RTP_B=$RTP_B RTP_A_NAT=$RTP_A_NAT \
+      RTP_STRANGER=$RTP_STRANGER RTP_MIN=$RTP_MIN RTP_MAX=$RTP_MAX \
+      bash "$case_dir/media.sh" "$work" \
+      "$rtp_peer" >"$work/media.log" 2>&1 </dev/null; then
+      return 0
+    fi
+    failure="media.sh failed"
+  fi
+  echo "media: $failure" >>"$work/media.log"
+  media_rc=1
   kill -TERM "$caller_pid" 2>/dev/null
   wait "$caller_pid"
   peer_rc[uac]=1 caller_pid=''
@@ -464,7 +526,7 @@ if [ -n "$call_case" ]; then
     check_expect "$expect" "$work/$peer-received.txt" \
       "$work/$peer-errors.log" || seen_rc=1
   done
-  logs+=(reload.log stop.log)
+  logs+=(reload.log stop.log media.log)
 else
   expect=$case_dir/expect-$transport.txt
   [ -f "$expect" ] || expect=$case_dir/expect.txt
@@ -476,7 +538,7 @@ else
 fi
 
 if [ "$sipp_rc" -ne 0 ] || [ "$tandem_rc" -ne 0 ] || [ "$seen_rc" -ne 0 ] ||
-  [ "${stop_rc:-0}" -ne 0 ]; then
+  [ "${stop_rc:-0}" -ne 0 ] || [ "$media_rc" -ne 0 ]; then
   verdict="client exited $sipp_rc"
   if [ -n "$call_case" ]; then
     verdict=

@@ -34,20 +34,20 @@ describe("tandem.core", function()
   end)
 
   it("loads when the core speaks its ABI", function()
-    local ok, core = load_core_with_abi(1)
+    local ok, core = load_core_with_abi(2)
     assert.is_true(ok)
-    assert.are.equal(1, core.ABI)
+    assert.are.equal(2, core.ABI)
   end)
 
   it("refuses another ABI", function()
-    local ok, err = load_core_with_abi(2)
+    local ok, err = load_core_with_abi(1)
     assert.is_false(ok)
-    assert.are.equal("tandem: the Lua API speaks ABI 1 but the core speaks ABI 2:"
+    assert.are.equal("tandem: the Lua API speaks ABI 2 but the core speaks ABI 1:"
       .. " lua_dir does not belong to this tandem", err)
   end)
 
   it("refuses an executable that does not export a function", function()
-    local ok, err = load_core_with_abi(1, "tnd_ffi_msg_drop")
+    local ok, err = load_core_with_abi(2, "tnd_ffi_msg_drop")
     assert.is_false(ok)
     assert.are.equal("tandem: the executable does not export tnd_ffi_msg_drop"
       .. " (link it with core/script's ffi_exports.list)", err)

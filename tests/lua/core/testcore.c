@@ -21,6 +21,7 @@
 
 #include "tandem/b2b.h"
 #include "tandem/log.h"
+#include "tandem/media.h"
 #include "tandem/mem.h"
 #include "tandem/resolve.h"
 #include "tandem/script.h"
@@ -29,6 +30,9 @@
 
 #define RESOLVER_WAIT_MS 2000 /* wall time for numeric lookups to end */
 #define SETTLE_ROUNDS    100
+/* The relay's ports: loopback, below the e2e runs' media blocks. */
+#define TESTCORE_RTP_MIN 9000
+#define TESTCORE_RTP_MAX 9199
 
 struct tnd_testcore {
 	struct tnd_timers timers;  /* manual: the layers' */
@@ -37,6 +41,7 @@ struct tnd_testcore {
 	struct net_resolver *resolver;
 	struct txn_layer *txn;
 	struct b2b *b2b;
+	struct media_relay *media; /* real sockets on loopback */
 	struct script *script;
 	struct tnd_testcore_send *sends;
 	size_t nsends, sends_cap;
@@ -261,9 +266,13 @@ static int open_layers(struct tnd_testcore *tc, const char *dialplan, char *err,
 	struct txn_io io = { .send = record_send, .arg = tc };
 	struct script_config scfg = { .path = dialplan };
 	struct b2b_env env = { .timers = &tc->timers };
+	struct media_config mcfg = media_config_default;
 	struct b2b_hooks hooks;
 	int rc;
 
+	mcfg.bind_addr = "127.0.0.1";
+	mcfg.port_min = TESTCORE_RTP_MIN;
+	mcfg.port_max = TESTCORE_RTP_MAX;
 	if (!(tc->base = event_base_new()))
 		return ENOMEM;
 	if ((rc = net_resolver_new(tc->base, &tc->rtimers, &rcfg,
@@ -276,6 +285,12 @@ static int open_layers(struct tnd_testcore *tc, const char *dialplan, char *err,
 	}
 	if ((rc = script_new(&scfg, &tc->timers, &tc->script, err, errlen)))
 		return rc;
+	if ((rc = media_relay_new(tc->base, &tc->timers, &mcfg, &tc->media))) {
+		snprintf(err, errlen, "cannot start the relay: %s",
+			 strerror(rc));
+		return rc;
+	}
+	env.media = tc->media;
 	env.route = (struct txn_route_env){ .layer = tc->txn,
 					    .resolver = tc->resolver,
 					    .local = local_addr,
@@ -311,6 +326,7 @@ void tnd_testcore_free(struct tnd_testcore *tc)
 	if (!tc)
 		return;
 	b2b_free(tc->b2b);
+	media_relay_free(tc->media);
 	script_free(tc->script);
 	txn_layer_free(tc->txn);
 	net_resolver_free(tc->resolver);

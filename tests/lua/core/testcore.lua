@@ -349,8 +349,9 @@ end
 
 -- A request of the caller in its call: `method`, CSeq number `cseq`,
 -- To with tandem's tag, Via branch `branch`; sent to tandem's Contact
--- after a 2xx (the dialog's remote target), else to the INVITE's URI.
-function Caller:request(method, cseq, branch)
+-- after a 2xx (the dialog's remote target), else to the INVITE's URI;
+-- with an SDP `body` when given.
+function Caller:request(method, cseq, branch, body)
   local res = assert(self:response(), "tandem has not answered")
   local target = res.status < 300 and (res:header("Contact") or ""):match("<(.-)>")
   local lines = {
@@ -362,15 +363,16 @@ function Caller:request(method, cseq, branch)
     "Call-ID: " .. self.call_id,
     "CSeq: " .. cseq .. " " .. method,
   }
-  self.core:inject(text_of(lines), self.peer)
+  self.core:inject(text_of(lines, body), self.peer)
 end
 
 --- ACK of the final response: the INVITE's branch for a failure (its
--- transaction), a new one for a 2xx (the dialog's).
-function Caller:ack()
+-- transaction), a new one for a 2xx (the dialog's); `body` an SDP
+-- answer (late offer).
+function Caller:ack(body)
   local res = assert(self:response(), "tandem has not answered")
   local branch = res.status < 300 and ("z9hG4bKack" .. self.n) or ("z9hG4bKa" .. self.n)
-  self:request("ACK", 1, branch)
+  self:request("ACK", 1, branch, body)
 end
 
 function Caller:cancel()

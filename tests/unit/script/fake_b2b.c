@@ -511,3 +511,29 @@ int b2b_msg_drop(struct b2b_msg *res)
 		return EPROTO;
 	return 0;
 }
+
+int b2b_call_anchor_media(struct b2b_call *call,
+			  const struct b2b_media_opts *opts)
+{
+	int err = injected("b2b_call_anchor_media");
+
+	rec("b2b_call_anchor_media %llu %d %d %u", (unsigned long long)call->id,
+	    (int)opts->side[0].srtp, (int)opts->side[1].srtp, opts->timeout_ms);
+	return err;
+}
+
+size_t b2b_call_media_count(const struct b2b_call *call)
+{
+	(void)call;
+	return 0;
+}
+
+bool b2b_call_media_side(const struct b2b_call *call, size_t index,
+			 enum media_side side, struct b2b_media_side_info *out)
+{
+	(void)call;
+	(void)index;
+	(void)side;
+	memset(out, 0, sizeof(*out));
+	return false;
+}

@@ -69,7 +69,7 @@ int answer_bridge(struct b2b_call *call, struct b2b_leg *leg,
 	if (!call->a_final_sent && call->a_st &&
 	    (rc = answer_build(call, leg, ok, shown, &out)) == EBADMSG) {
 		tnd_log_warn("call %llu: unusable SDP in the answer: %s",
-			     (unsigned long long)call->id, call->media_why);
+			     (unsigned long long)call->id, b2b_media_why(call));
 		return rc;
 	}
 	call->bridged = leg;

@@ -22,7 +22,6 @@
 #include "tandem/dialog.h"
 #include "tandem/rand.h"
 #include "tandem/resolve.h"
-#include "tandem/sdp_oa.h"
 
 /* Header names a script edit carries to the relayed message. */
 struct b2b_msg {
@@ -73,12 +72,8 @@ struct b2b_side {
 	uint32_t ack_sent_cseq;
 
 	/* Anchored calls: offer/answer of the SDP this side exchanges with
-	 * us (media.c); an answer in a response with CSeq answer_cseq may
-	 * come again (18x, then 2xx). */
-	struct sdp_oa oa;
-	bool oa_ready;
-	bool has_answer_cseq;
-	uint32_t answer_cseq;
+	 * us (media_sdp.c), made at its first SDP. */
+	struct b2b_side_oa *oa;
 };
 
 enum leg_state {
@@ -150,7 +145,6 @@ struct b2b_call {
 	struct tnd_timer linger; /* frees a call whose legs never settle */
 
 	struct b2b_media *media; /* anchored media (media.c), or NULL */
-	char media_why[64];      /* why the last SDP could not be used */
 
 	/* Our reliable provisional to the caller, until its PRACK. */
 	struct {
@@ -310,7 +304,7 @@ void prack_fini(struct b2b_call *call);
  * b2b_media_body, a plain copy of the body when the call is not
  * anchored. With anchoring it is read, the relay is told where `from`
  * receives and with which keys, and `dst` gets it rewritten for `to`.
- * Returns 0, EBADMSG (an SDP we cannot use: call->media_why says why),
+ * Returns 0, EBADMSG (an SDP we cannot use: b2b_media_why says why),
  * ENOSPC (no relay ports left), ENOMEM.
  */
 int b2b_media_body(struct b2b_side *from, struct b2b_side *to,
@@ -321,6 +315,11 @@ void b2b_media_offer_failed(struct b2b_side *from, struct b2b_side *to);
 void b2b_media_answered(struct b2b_call *call);
 void b2b_media_free(struct b2b_call *call);
 void b2b_media_side_fini(struct b2b_side *side);
+/* Why the call's last SDP could not be used ("" when none failed). */
+const char *b2b_media_why(const struct b2b_call *call);
+/* Sets that text (printf style). */
+void b2b_media_set_why(struct b2b_call *call, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Wall-clock milliseconds, for call times. */
 uint64_t b2b_wall_ms(void);

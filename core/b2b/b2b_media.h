@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "b2b_int.h"
+#include "tandem/sdp_oa.h"
 
 struct b2b_stream {
 	struct b2b_call *call;
@@ -28,8 +29,17 @@ struct b2b_stream {
 	bool has_rtcp[2];
 };
 
+/* A side's offer/answer state; an answer in a response with CSeq
+ * answer_cseq may come again (18x, then 2xx). */
+struct b2b_side_oa {
+	struct sdp_oa oa;
+	bool has_answer_cseq;
+	uint32_t answer_cseq;
+};
+
 struct b2b_media {
 	struct b2b_media_opts opts;
+	char why[64]; /* why the last SDP could not be used */
 	struct b2b_stream *streams;
 	size_t nstreams;
 	bool answered; /* timeouts count once the call is answered */

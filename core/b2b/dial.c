@@ -125,7 +125,7 @@ static void leg_failed(struct b2b_leg *leg, uint16_t code,
 	leg->status = code;
 	if (leg->media_failed) {
 		code = 488;
-		reason = tnd_slice_from_cstr(call->media_why);
+		reason = tnd_slice_from_cstr(b2b_media_why(call));
 		res = NULL;
 	}
 	if (leg->in_dial && call->dialing) {
@@ -213,7 +213,7 @@ static void leg_on_provisional(struct b2b_leg *leg, const struct sip_msg *res)
 					     rseq) == EBADMSG) {
 			tnd_log_warn("call %llu: unusable SDP in a %u: %s",
 				     (unsigned long long)call->id, res->status,
-				     call->media_why);
+				     b2b_media_why(call));
 			leg->media_failed = true;
 			if (call->early == leg)
 				call->early = NULL;
@@ -306,7 +306,7 @@ static void leg_on_ok(struct b2b_leg *leg, const struct sip_msg *ok)
 	    answer_bridge(call, leg, shown.sip, &shown) == EBADMSG) {
 		b2b_side_send_ack(&leg->side, ok->cseq.number, NULL);
 		b2b_side_bye(&leg->side);
-		leg_failed(leg, 488, tnd_slice_from_cstr(call->media_why),
+		leg_failed(leg, 488, tnd_slice_from_cstr(b2b_media_why(call)),
 			   NULL);
 	}
 	b2b_msg_fini(&shown);
@@ -497,15 +497,14 @@ static int leg_new(struct b2b_call *call, const struct b2b_dial_opts *opts,
 static int dial_refuse_media(struct b2b_call *call, int rc)
 {
 	if (rc == ENOSPC)
-		snprintf(call->media_why, sizeof(call->media_why),
-			 "No Media Ports");
+		b2b_media_set_why(call, "No Media Ports");
 	tnd_log_warn("call %llu: cannot anchor the offer: %s",
-		     (unsigned long long)call->id, call->media_why);
+		     (unsigned long long)call->id, b2b_media_why(call));
 	b2b_msg_free(call->last_response);
 	call->last_response = NULL;
 	call->dialing = true;
 	call->state = B2B_CALL_DIALING;
-	dial_finish(call, rc == ENOSPC ? 503 : 488, call->media_why);
+	dial_finish(call, rc == ENOSPC ? 503 : 488, b2b_media_why(call));
 	return 0;
 }
 

@@ -8,6 +8,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tandem/log.h"
@@ -130,10 +132,27 @@ void b2b_media_free(struct b2b_call *call)
 
 void b2b_media_side_fini(struct b2b_side *side)
 {
-	if (!side->oa_ready)
+	if (!side->oa)
 		return;
-	sdp_oa_release(&side->oa);
-	side->oa_ready = false;
+	sdp_oa_release(&side->oa->oa);
+	tnd_free(side->oa);
+	side->oa = NULL;
+}
+
+const char *b2b_media_why(const struct b2b_call *call)
+{
+	return call->media ? call->media->why : "";
+}
+
+void b2b_media_set_why(struct b2b_call *call, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!call->media)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(call->media->why, sizeof(call->media->why), fmt, ap);
+	va_end(ap);
 }
 
 size_t b2b_call_media_count(const struct b2b_call *call)

@@ -39,19 +39,20 @@ static int side_oa(struct b2b_side *s)
 	uint64_t r;
 	int rc;
 
-	if (s->oa_ready)
+	if (s->oa)
 		return 0;
 	if ((rc = tnd_rand_u64(&r)))
 		return rc;
-	sdp_oa_init(&s->oa, r);
-	s->oa_ready = true;
+	if (!(s->oa = tnd_calloc(1, sizeof(*s->oa))))
+		return ENOMEM;
+	sdp_oa_init(&s->oa->oa, r);
 	return 0;
 }
 
 static bool repeats_answer(const struct b2b_side *s, const struct sip_msg *m)
 {
-	return !m->is_request && s->oa.state == SDP_OA_STABLE &&
-	       s->has_answer_cseq && s->answer_cseq == m->cseq.number;
+	return !m->is_request && s->oa->oa.state == SDP_OA_STABLE &&
+	       s->oa->has_answer_cseq && s->oa->answer_cseq == m->cseq.number;
 }
 
 /* What an SDP from `s` in `m` is; `pending` the state meaning "our
@@ -59,21 +60,20 @@ static bool repeats_answer(const struct b2b_side *s, const struct sip_msg *m)
 static enum sdp_role role_of(const struct b2b_side *s, const struct sip_msg *m,
 			     enum sdp_oa_state pending)
 {
-	if (s->oa.state == pending)
+	if (s->oa->oa.state == pending)
 		return ROLE_ANSWER;
 	return repeats_answer(s, m) ? ROLE_REPEAT : ROLE_OFFER;
 }
 
 static void note_answer(struct b2b_side *s, const struct sip_msg *m)
 {
-	s->has_answer_cseq = !m->is_request;
-	s->answer_cseq = m->cseq.number;
+	s->oa->has_answer_cseq = !m->is_request;
+	s->oa->answer_cseq = m->cseq.number;
 }
 
 static int fail(struct b2b_call *call, const char *what, size_t index)
 {
-	snprintf(call->media_why, sizeof(call->media_why), "%s (m= line %zu)",
-		 what, index + 1);
+	b2b_media_set_why(call, "%s (m= line %zu)", what, index + 1);
 	return EBADMSG;
 }
 
@@ -355,13 +355,14 @@ static void step_states(struct b2b_side *from, struct b2b_side *to,
 	/* A step the state does not allow (a sloppy peer, a dial again
 	 * with the caller's same offer) leaves it as it was. */
 	if (from_role == ROLE_OFFER)
-		(void)sdp_oa_remote_offer(&from->oa);
+		(void)sdp_oa_remote_offer(&from->oa->oa);
 	else if (from_role == ROLE_ANSWER &&
-		 sdp_oa_remote_answer(&from->oa) == 0)
+		 sdp_oa_remote_answer(&from->oa->oa) == 0)
 		note_answer(from, src);
 	if (to_role == ROLE_OFFER)
-		(void)sdp_oa_local_offer(&to->oa);
-	else if (to_role == ROLE_ANSWER && sdp_oa_local_answer(&to->oa) == 0)
+		(void)sdp_oa_local_offer(&to->oa->oa);
+	else if (to_role == ROLE_ANSWER &&
+		 sdp_oa_local_answer(&to->oa->oa) == 0)
 		note_answer(to, dst);
 }
 
@@ -399,7 +400,8 @@ int b2b_media_body(struct b2b_side *from, struct b2b_side *to,
 	if ((rc = sdp_session_parse(src->body, NULL, &s, &err))) {
 		if (rc == ENOMEM)
 			return ENOMEM;
-		sdp_error_print(&err, call->media_why, sizeof(call->media_why));
+		sdp_error_print(&err, call->media->why,
+				sizeof(call->media->why));
 		return EBADMSG;
 	}
 	from_role = role_of(from, src, SDP_OA_LOCAL_OFFER);
@@ -407,7 +409,7 @@ int b2b_media_body(struct b2b_side *from, struct b2b_side *to,
 	for (size_t i = 0; i < sdp_session_media_count(s) && rc == 0; i++)
 		rc = rewrite_section(call, side_of(from), side_of(to),
 				     from_role, to_role, s, i);
-	if (rc == 0 && (rc = sdp_oa_stamp_origin(&to->oa, s)) == 0 &&
+	if (rc == 0 && (rc = sdp_oa_stamp_origin(&to->oa->oa, s)) == 0 &&
 	    (rc = sdp_session_print(s, &text, &len)) == 0 &&
 	    (rc = sip_msg_hdr_set(dst, "Content-Type",
 				  TND_SLICE_LIT("application/sdp"))) == 0)
@@ -421,8 +423,8 @@ int b2b_media_body(struct b2b_side *from, struct b2b_side *to,
 
 void b2b_media_offer_failed(struct b2b_side *from, struct b2b_side *to)
 {
-	if (from->oa_ready && from->oa.state == SDP_OA_REMOTE_OFFER)
-		(void)sdp_oa_cancel(&from->oa);
-	if (to->oa_ready && to->oa.state == SDP_OA_LOCAL_OFFER)
-		(void)sdp_oa_cancel(&to->oa);
+	if (from->oa && from->oa->oa.state == SDP_OA_REMOTE_OFFER)
+		(void)sdp_oa_cancel(&from->oa->oa);
+	if (to->oa && to->oa->oa.state == SDP_OA_LOCAL_OFFER)
+		(void)sdp_oa_cancel(&to->oa->oa);
 }

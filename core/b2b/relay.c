@@ -196,12 +196,12 @@ static void relay_bad_answer(struct b2b_relay *relay, const struct sip_msg *res)
 
 	tnd_log_warn("call %llu: unusable SDP in a %u: %s",
 		     (unsigned long long)call->id, res->status,
-		     call->media_why);
+		     b2b_media_why(call));
 	if (res->status < 300 && relay->method == SIP_METHOD_INVITE)
 		b2b_side_send_ack(relay->to, relay->out_cseq, NULL);
 	txn_server_reply(relay->st, 500, "Unusable SDP Answer",
 			 TND_SLICE_LIT(""), NULL);
-	b2b_call_teardown(call, B2B_END_CORE, 488, call->media_why);
+	b2b_call_teardown(call, B2B_END_CORE, 488, b2b_media_why(call));
 }
 
 static void relay_on_response(struct b2b_relay *relay,
@@ -318,8 +318,8 @@ static void relay_refuse(struct b2b_call *call, struct txn *st, int rc)
 	static const char *const retry[] = { "Retry-After", "5", NULL };
 
 	if (rc == EBADMSG)
-		txn_server_reply(st, 488, call->media_why, TND_SLICE_LIT(""),
-				 NULL);
+		txn_server_reply(st, 488, b2b_media_why(call),
+				 TND_SLICE_LIT(""), NULL);
 	else if (rc == ENOSPC)
 		txn_server_reply(st, 503, "No Media Ports", TND_SLICE_LIT(""),
 				 retry);

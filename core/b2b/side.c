@@ -198,13 +198,13 @@ int b2b_side_send_ack(struct b2b_side *side, uint32_t cseq,
 		}
 		tnd_log_warn("call %llu: unusable SDP in an ACK: %s",
 			     (unsigned long long)side->call->id,
-			     side->call->media_why);
+			     b2b_media_why(side->call));
 		unusable = true;
 	}
 	rc = side_send_ack(side, ack);
 	if (unusable)
 		b2b_call_teardown(side->call, B2B_END_CORE, 488,
-				  side->call->media_why);
+				  b2b_media_why(side->call));
 	return rc;
 }
 

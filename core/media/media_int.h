@@ -43,6 +43,7 @@ struct media_relay {
 	uint16_t cursor;             /* the next RTP port tried */
 	uint32_t timeout_ms, relatch_silence_ms, relatch_packets;
 	uint32_t max_streams, nstreams;
+	bool srtp_started; /* libsrtp is started for this relay */
 	/* The receive batch, reused by every socket callback. */
 	struct mmsghdr msgs[MEDIA_BATCH];
 	struct iovec iov[MEDIA_BATCH];
@@ -117,6 +118,8 @@ void media_leg_process(struct media_leg *leg, bool rtcp_port, uint8_t *buf,
 int media_srtp_start(void);
 void media_srtp_stop(void);
 /* A libsrtp session for `key` (NULL out for MEDIA_SRTP_NONE). */
+/* Starts libsrtp for the relay at its first key; 0 or EIO. */
+int media_relay_srtp_start(struct media_relay *relay);
 int media_srtp_session_new(const struct media_srtp_key *key, bool inbound,
 			   void **out);
 void media_srtp_session_free(void *session);

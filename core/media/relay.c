@@ -103,7 +103,7 @@ int media_relay_new(struct event_base *base, struct tnd_timers *timers,
 		return ENOMEM;
 	r->base = base;
 	r->timers = timers;
-	if ((rc = relay_configure(r, cfg)) || (rc = media_srtp_start())) {
+	if ((rc = relay_configure(r, cfg))) {
 		tnd_free(r);
 		return rc;
 	}
@@ -123,8 +123,26 @@ void media_relay_free(struct media_relay *relay)
 	if (!relay)
 		return;
 	assert(relay->nstreams == 0); /* streams borrow the relay */
-	media_srtp_stop();
+	if (relay->srtp_started)
+		media_srtp_stop();
 	tnd_free(relay);
+}
+
+/*
+ * libsrtp starts with the first key, not with the relay: its crypto
+ * backend's start-up makes the process's allocator take locks from then
+ * on, a cost a relay that never sees SRTP need not pay.
+ */
+int media_relay_srtp_start(struct media_relay *relay)
+{
+	int rc;
+
+	if (relay->srtp_started)
+		return 0;
+	if ((rc = media_srtp_start()))
+		return rc;
+	relay->srtp_started = true;
+	return 0;
 }
 
 uint32_t media_relay_timeout(const struct media_relay *relay)

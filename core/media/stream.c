@@ -167,6 +167,10 @@ int media_stream_set_keys(struct media_stream *s, enum media_side side,
 	void *in = NULL, *out = NULL;
 	int rc;
 
+	if (((recv_key && recv_key->suite != MEDIA_SRTP_NONE) ||
+	     (send_key && send_key->suite != MEDIA_SRTP_NONE)) &&
+	    (rc = media_relay_srtp_start(s->relay)))
+		return rc;
 	if ((rc = media_srtp_session_new(recv_key ? recv_key : &plain, true,
 					 &in)) ||
 	    (rc = media_srtp_session_new(send_key ? send_key : &plain, false,

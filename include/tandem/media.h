@@ -106,9 +106,9 @@ int media_srtp_key_decode(enum media_srtp_suite suite, struct tnd_slice text,
 /*
  * A relay on `base` and `timers`, both borrowed for its life. `cfg` NULL
  * means media_config_default; its strings are copied. 0, EINVAL (bad
- * address or port range, wildcard without advertise_addr), ENOMEM or EIO
- * (libsrtp would not start). The first relay of the process starts
- * libsrtp (srtp_init) and the last one freed stops it.
+ * address or port range, wildcard without advertise_addr) or ENOMEM.
+ * libsrtp (srtp_init) starts with the first SRTP key any relay is given
+ * and stops when the last relay that started it is freed.
  */
 int media_relay_new(struct event_base *base, struct tnd_timers *timers,
 		    const struct media_config *cfg, struct media_relay **out);

@@ -126,6 +126,58 @@ end
     a:send("BYE")
   end)
 
+  it("rewrites a hold from the callee, with each leg's o= version moving on", function()
+    core = testcore.start([[
+function on_invite(call)
+  call:anchor_media()
+  call:dial("sip:bob@127.0.0.1:5080")
+end
+]])
+    local a = core:invite({ body = OFFER })
+    local invite = core:sent(1)
+    core:reply(1, 200, { body = ANSWER })
+    a:ack()
+    local ok = core:last(200)
+    -- Bob holds: a re-INVITE in its dialog with tandem's B-leg.
+    local sdp = ANSWER:gsub("o=bob 5 5", "o=bob 5 6") .. "a=sendonly\r\n"
+    core:inject(table.concat({
+      "INVITE " .. invite:header("Contact"):match("<(.-)>") .. " SIP/2.0",
+      "Via: SIP/2.0/UDP 127.0.0.1:5080;branch=z9hG4bKbhold;rport",
+      "Max-Forwards: 70",
+      "From: " .. invite:header("To") .. ";tag=b1",
+      "To: " .. invite:header("From"),
+      "Call-ID: " .. invite:header("Call-ID"),
+      "CSeq: 20 INVITE",
+      "Contact: <sip:bob@127.0.0.1:5080>",
+      "Content-Type: application/sdp",
+      "Content-Length: " .. #sdp, "", sdp,
+    }, "\r\n"), "udp:127.0.0.1:5080")
+    local hold = core:last("INVITE")
+    assert.are.equal("udp:127.0.0.1:5070", hold.to)
+    assert.is_truthy(hold.body:match("a=sendonly\r\n"))
+    assert.are.equal(select(1, media_of(ok.body)), select(1, media_of(hold.body)))
+    assert.are.equal(ok.body:match("o=tandem (%d+) 1 "), hold.body:match("o=tandem (%d+) 2 "))
+    -- Alice answers recvonly: Bob gets it on his leg's o=, version 2.
+    local answer = OFFER:gsub("o=alice 1 1", "o=alice 1 2") .. "a=recvonly\r\n"
+    core:inject(table.concat({
+      "SIP/2.0 200 OK",
+      "Via: " .. hold:header("Via"),
+      "From: " .. hold:header("From"),
+      "To: " .. hold:header("To"),
+      "Call-ID: " .. hold:header("Call-ID"),
+      "CSeq: " .. hold:header("CSeq"),
+      "Contact: <sip:alice@127.0.0.1:5070>",
+      "Content-Type: application/sdp",
+      "Content-Length: " .. #answer, "", answer,
+    }, "\r\n"))
+    local to_bob = core:last(function(m) return m.status == 200 and m.to:match(":5080$") end)
+    assert.is_truthy(to_bob.body:match("a=recvonly\r\n"))
+    assert.are.equal(invite.body:match("o=tandem (%d+) 1 "),
+      to_bob.body:match("o=tandem (%d+) 2 "))
+    assert.are.equal(select(1, media_of(invite.body)), select(1, media_of(to_bob.body)))
+    a:send("BYE")
+  end)
+
   it("passes SDP untouched without anchor_media", function()
     core = testcore.start([[
 function on_invite(call)

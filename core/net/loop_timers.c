@@ -44,3 +44,10 @@ void net_timers_kick(struct net *net)
 {
 	net_loop_timer_kick(&net->loop_timer);
 }
+
+void net_timers_run_due(struct net *net)
+{
+	if (tnd_timers_next_delay(net->timers) == 0)
+		tnd_timers_run(net->timers);
+	net_loop_timer_kick(&net->loop_timer);
+}

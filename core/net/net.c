@@ -51,7 +51,8 @@ int net_new(struct event_base *base, struct tnd_timers *timers,
 		return rc;
 	if (!(net = tnd_calloc(1, sizeof(*net))))
 		return ENOMEM;
-	if (!(net->dgram = tnd_malloc(cfg->limits.max_message + 1)) ||
+	if (!(net->dgram =
+		  tnd_calloc(NET_UDP_BATCH, cfg->limits.max_message + 1)) ||
 	    net_conn_table_init(&net->conns, seed)) {
 		tnd_free(net->dgram);
 		tnd_free(net);

@@ -27,6 +27,8 @@ struct ssl_ctx_st;
 
 /* Datagrams read per readable event, so one busy socket cannot starve. */
 #define NET_UDP_BURST 64
+/* Datagrams one recvmmsg takes at most. */
+#define NET_UDP_BATCH 8
 /* How long accepting pauses after accept() failed (EMFILE and such). */
 #define NET_ACCEPT_RETRY_MS 100
 /* RFC 3261 §18.2.2 / §19.1.2: the port when sent-by names none. */
@@ -102,7 +104,7 @@ struct net {
 	size_t listeners_cap;
 	struct net_conn_table conns;
 	uint64_t last_conn_id; /* ids count up from 1, never reused */
-	char *dgram;           /* limits.max_message + 1 bytes */
+	char *dgram; /* NET_UDP_BATCH buffers of limits.max_message + 1 bytes */
 	struct net_loop_timer loop_timer; /* drives `timers` from the loop */
 	struct net_stats stats;
 	struct ssl_ctx_st *tls_server; /* made for the first tls listener */
@@ -131,6 +133,10 @@ struct net_listener *net_listener_udp_for(const struct net *net, int family);
 void net_listeners_free(struct net *net);
 
 /* udp.c */
+/* loop_timers.c: runs the timers already due, then re-arms the timer
+ * event (what an I/O callback does last). */
+void net_timers_run_due(struct net *net);
+
 int net_udp_open(struct net_listener *l);
 void net_udp_close(struct net_listener *l);
 int net_udp_send(struct net *net, const struct net_peer *to, const char *data,

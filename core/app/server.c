@@ -242,7 +242,10 @@ static int server_start(struct server *s, const struct app_options *opts)
 	struct net_config cfg = net_config_default;
 	int rc;
 
-	if (!(s->base = event_base_new()))
+	/* Three priorities: everything at the middle one by default, the
+	 * media relay's sockets below it (signalling first when busy). */
+	if (!(s->base = event_base_new()) ||
+	    event_base_priority_init(s->base, 3))
 		return ENOMEM;
 	tnd_timers_init(&s->timers, tnd_clock_monotonic);
 	cfg.tls = opts->tls;

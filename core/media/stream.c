@@ -47,12 +47,20 @@ void media_stream_set_timeout(struct media_stream *s, uint32_t timeout_ms)
 		tnd_timer_cancel(timers, &s->timer);
 }
 
+/*
+ * Media sockets take the base's lowest priority (when it has several):
+ * when the loop is saturated, signalling and timers go first, so a
+ * relay at its limit costs latency, not calls.
+ */
 static int sock_arm(struct media_stream *s, struct media_leg *leg,
 		    struct media_sock *sock)
 {
+	int queues = event_base_get_npriorities(s->relay->base);
+
 	sock->leg = leg;
 	if (event_assign(&sock->ev, s->relay->base, sock->fd,
 			 EV_READ | EV_PERSIST, media_sock_on_readable, sock) ||
+	    (queues > 1 && event_priority_set(&sock->ev, queues - 1)) ||
 	    event_add(&sock->ev, NULL))
 		return ENOMEM;
 	sock->armed = true;

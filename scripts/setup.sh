@@ -23,6 +23,7 @@ packages=(
   libosip2-dev libsofia-sip-ua-dev
   kamailio # OPTIONS benchmark: the peer tandem is measured against
   kamailio-lua-modules # calls benchmarks: Kamailio routing in Lua (app_lua)
+  rtpengine-daemon # media benchmark: the relay tandem is measured against
 )
 
 missing=()
@@ -52,4 +53,11 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 if [[ " ${missing[*]} " == *" kamailio "* ]] && [ -d /run/systemd/system ]; then
   systemctl disable --now kamailio >/dev/null 2>&1 ||
     echo "setup: could not disable the kamailio service" >&2
+fi
+
+# rtpengine likewise: the media benchmark starts its own, in the
+# foreground on loopback ports; the packaged service must not run.
+if [[ " ${missing[*]} " == *" rtpengine-daemon "* ]] && [ -d /run/systemd/system ]; then
+  systemctl disable --now rtpengine-daemon >/dev/null 2>&1 ||
+    echo "setup: could not disable the rtpengine-daemon service" >&2
 fi

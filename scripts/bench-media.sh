@@ -1,0 +1,353 @@
+#!/usr/bin/env bash
+# Media relay capacity: tandem's RTP relay (call:anchor_media()) beside
+# rtpengine (userspace forwarding, one worker thread), in the same run,
+# under the same load, on loopback. A benchmark: it prints numbers and
+# never fails on speed (only when it cannot measure).
+#
+# rtp_load (tests/bench/media/) plays both phones of N calls: through
+# tandem by SIP (it is the caller and the callee; tandem's dialplan
+# anchors the media and dials the callee), through rtpengine by its ng
+# protocol (offer, answer, delete). Each call sends 50 packets/s each
+# way (RTP, PCMU, 20 ms), each side from its own socket, the port its
+# SDP names. Per step: calls set up at 200/s (each side sending as soon
+# as it can), a 2 s warm-up, a 10 s window, calls torn down. Measured
+# over the window: packets offered and relayed, loss, one-way latency
+# (send time in the payload, CLOCK_MONOTONIC, read again on arrival in
+# the same process: p50 and p99 in µs), the relay's CPU time (utime +
+# stime from /proc, all its threads) and the generator's. Two mixes:
+# rtp (plain both sides) and srtp (the caller speaks SRTP, SDES
+# AES_CM_128_HMAC_SHA1_80, the callee plain RTP, so the relay decrypts
+# or encrypts every packet). The number of calls steps up until a step
+# loses more than 0.1%, a call fails, or the generator falls behind its
+# schedule. The relay is pinned to CPU 0, the generator to CPU 1; each
+# step waits for a quiet machine first. One table at the end.
+#
+# Installs nothing: scripts/setup.sh provides rtpengine-daemon. Builds
+# tandem and rtp_load in build/bench-media (Release). Environment:
+#   BENCH_QUICK=1          two small, short steps (a smoke test)
+#   BENCH_CALLS            the steps, calls ("100 250 500 1000 1500 2000
+#                          3000")
+#   BENCH_STEP_SECONDS     the measured window per step (10)
+#   BENCH_WARMUP_SECONDS   media before the window (2)
+#   BENCH_RELAYS           which, in order ("rtpengine tandem"; add
+#                          direct: the phones talk to each other, no
+#                          relay: the generator's own floor)
+#   BENCH_MIXES            "rtp srtp"
+#   BENCH_PPS              packets/s per direction per call (50)
+#   BENCH_SETUP_RATE       calls set up per second (200)
+#   BENCH_MAX_LOSS_PCT     the loss that ends the steps (0.1)
+#   BENCH_QUIET_WAIT       seconds a step may wait for a quiet machine
+#                          (300)
+#   BENCH_NOISE_PCT        other processes' CPU time (in % of one CPU)
+#                          that makes a step noisy (20)
+#   BENCH_NOISE_RETRIES    times a noisy step is run again (2)
+#   BENCH_TANDEM           a tandem binary instead of the build's
+#   BENCH_KEEP=1           keep the temporary folder (logs, raw figures)
+set -euo pipefail
+
+bench_name=bench-media
+root=$(cd "$(dirname "$0")/.." && pwd)
+here="$root/tests/bench/media"
+build="$root/build/bench-media"
+
+if [ -n "${BENCH_QUICK:-}" ]; then
+  default_calls="20 50" default_step=2 default_warmup=1
+else
+  default_calls="100 250 500 1000 1500 2000 3000"
+  default_step=10 default_warmup=2
+fi
+read -r -a steps <<<"${BENCH_CALLS:-$default_calls}"
+step_secs=${BENCH_STEP_SECONDS:-$default_step}
+warmup_secs=${BENCH_WARMUP_SECONDS:-$default_warmup}
+read -r -a relays <<<"${BENCH_RELAYS:-rtpengine tandem}"
+read -r -a mixes <<<"${BENCH_MIXES:-rtp srtp}"
+pps=${BENCH_PPS:-50}
+setup_rate=${BENCH_SETUP_RATE:-200}
+max_loss=${BENCH_MAX_LOSS_PCT:-0.1}
+noise_pct=${BENCH_NOISE_PCT:-20}
+noise_retries=${BENCH_NOISE_RETRIES:-2}
+
+for tool in rtpengine taskset cmake timeout; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "$bench_name: $tool missing; run scripts/setup.sh as root" >&2
+    exit 1
+  fi
+done
+
+# Two sockets per call in the generator, four in each relay.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/$bench_name.XXXXXX")
+: >"$work/commands"
+: >"$work/results"
+gen_pid=
+# shellcheck source-path=SCRIPTDIR source=../tests/bench/media/common.sh
+. "$here/common.sh"
+
+cleanup() {
+  stop_pid "$gen_pid" 3
+  stop_relay
+  if [ -n "${BENCH_KEEP:-}" ]; then
+    echo "$bench_name: kept $work" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+relay_pin=()
+gen_pin=()
+if [ "$(nproc)" -ge 2 ]; then
+  relay_pin=(taskset -c 0)
+  gen_pin=(taskset -c 1)
+  pinning="relay on CPU 0, generator on CPU 1"
+else
+  pinning="not pinned (a single CPU)"
+fi
+
+show cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
+  -DTANDEM_TESTS=ON -DTANDEM_BENCH=ON
+show cmake --build "$build" --target tandem rtp_load --parallel
+if ! cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
+  -DTANDEM_TESTS=ON -DTANDEM_BENCH=ON >"$work/cmake.log" 2>&1 ||
+  ! cmake --build "$build" --target tandem rtp_load --parallel \
+    >>"$work/cmake.log" 2>&1; then
+  tail -n 20 "$work/cmake.log" >&2
+  echo "$bench_name: the build failed" >&2
+  exit 1
+fi
+tandem=${BENCH_TANDEM:-$build/core/app/tandem}
+rtp_load="$build/tests/bench/media/rtp_load"
+
+# Relay ports: four per call (RTP and RTCP, each side), a quarter more
+# for ports held by others, tandem's range then rtpengine's, disjoint,
+# from 2000 up (below the ones the end-to-end tests use when the steps
+# are small); the generator's sockets take the kernel's ephemeral range.
+max_calls=0
+for n in "${steps[@]}"; do
+  [ "$n" -gt "$max_calls" ] && max_calls=$n
+done
+span=$(((max_calls * 5 + 64) / 2 * 2))
+tandem_ports="2000-$((2000 + span - 1))"
+rtpengine_ports="$((2000 + span))-$((2000 + 2 * span - 1))"
+if [ $((2000 + 2 * span)) -gt 32768 ]; then
+  echo "$bench_name: $max_calls calls need more relay ports than" \
+    "2000-32767 hold" >&2
+  exit 1
+fi
+pick_ports
+
+echo "media relay: $pps packets/s each way per call, calls set up at" \
+  "$setup_rate/s, ${warmup_secs} s warm-up, ${step_secs} s window"
+echo "$(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' \
+  /proc/cpuinfo)), $pinning; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tandem: $tandem ($("$tandem" --version 2>&1 | head -n 1), tree at" \
+  "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'));" \
+  "rtpengine $(dpkg-query -W -f='${Version}' rtpengine-daemon 2>/dev/null ||
+    echo '?') (userspace, --num-threads=1)"
+echo "ports: tandem $tandem_ports, rtpengine $rtpengine_ports, SIP" \
+  "$sip_port (tandem) $uas_port (callee) $uac_port (caller), ng $ng_port"
+echo
+
+# One step: $1 calls through the running relay on mix $2. Appends
+# "relay mix calls quiet rc key=value..." to $work/results and prints
+# its figures; returns 1 when the steps should end, 2 when other
+# processes took more than BENCH_NOISE_PCT of a CPU meanwhile (3: both).
+run_step() {
+  local calls=$1 mix=$2 quiet rc=0 line args limit
+  quiet=$(wait_quiet)
+  args=(--relay "$relay_name" --mix "$mix" --calls "$calls" --pps "$pps"
+    --setup-rate "$setup_rate" --warmup-ms $((warmup_secs * 1000))
+    --window-ms $((step_secs * 1000)))
+  case $relay_name in
+  tandem) args+=(--sip "127.0.0.1:$sip_port" --uac-port "$uac_port"
+    --uas-port "$uas_port") ;;
+  rtpengine) args+=(--ng "127.0.0.1:$ng_port") ;;
+  esac
+  [ -n "$relay_pid" ] && args+=(--relay-pid "$relay_pid")
+  # Setup, window and teardown, and 64*T1 twice for stragglers.
+  limit=$((calls / setup_rate + calls / 1000 + warmup_secs + step_secs + 80))
+  show "${gen_pin[@]}" "$rtp_load" "${args[@]}"
+  "${gen_pin[@]}" timeout -k 5 "$limit" "$rtp_load" "${args[@]}" \
+    >"$work/step.out" 2>"$work/step.err" &
+  gen_pid=$!
+  wait "$gen_pid" || rc=$?
+  gen_pid=
+  sed 's/^/  /' "$work/step.err" | head -n 8
+  line=$(grep '^result ' "$work/step.out" | head -n 1 || true)
+  echo "$relay_name $mix $calls ${quiet:-quiet} $rc ${line#result }" \
+    >>"$work/results"
+  tail -n 1 "$work/results" | awk -v hz="$hz" -v pps="$pps" \
+    -v maxloss="$max_loss" -v noise="$noise_pct" "$figures_awk"'
+    { figures()
+      printf "  %d calls: %.0f pps offered, %.0f relayed, loss %.3f%%, " \
+        "relay cpu %.0f%%, generator %.0f%%, p50 %s, p99 %s%s\n",
+        $3, offered, relayed, loss, rcpu, gcpu, us_text(v["p50_us"]),
+        us_text(v["p99_us"]),
+        note != "" ? " (" note ")" : ""
+      exit stop + 2 * (other > noise) }'
+}
+
+# A step, run again (up to BENCH_NOISE_RETRIES times) when other
+# processes took over BENCH_NOISE_PCT of a CPU during it: the relay and
+# the generator each need theirs. The noisy attempts' lines go to
+# $work/noisy. Returns 1 when the steps should end.
+run_step_retried() {
+  local try rc
+  for ((try = 0; ; try++)); do
+    rc=0
+    run_step "$@" || rc=$?
+    [ "$rc" -ge 2 ] || return "$rc"
+    if [ "$try" -ge "$noise_retries" ]; then
+      return $((rc - 2))
+    fi
+    echo "  (other processes took over ${noise_pct}% of a CPU: again)"
+    tail -n 1 "$work/results" >>"$work/noisy"
+    sed -i '$d' "$work/results"
+  done
+}
+
+# Reads a results line into v[] and the derived figures; note says why
+# the steps end after it (stop = 1), if they do. Awk code: its $ are
+# awk's.
+# shellcheck disable=SC2016
+figures_awk='
+  function figures(   i, kv, secs, sent, ticks) {
+    delete v
+    for (i = 6; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    secs = (v["window_ms"] ? v["window_ms"] : 1) / 1000
+    sent = v["sent_ab"] + v["sent_ba"]; relayed_n = v["recv_ab"] + v["recv_ba"]
+    offered = sent / secs; relayed = relayed_n / secs
+    loss = sent ? 100 * (sent - relayed_n) / sent : 0
+    ticks = v["relay_ticks"]
+    rcpu = 100 * ticks / hz / secs
+    percpu = ticks ? relayed_n / (ticks / hz) : 0
+    gcpu = 100 * v["self_ns"] / 1e9 / secs
+    other = 100 * (v["all_ticks"] - ticks - v["self_ticks"]) / hz / secs
+    if (other < 0) other = 0
+    note = ""; stop = 0
+    if ($5 != 0 || v["up"] == "") { note = "no result, exit " $5; stop = 1 }
+    else if (v["failed"] > 0) { note = v["failed"] " calls failed"; stop = 1 }
+    else if (loss > maxloss) { note = "loss > " maxloss "%"; stop = 1 }
+    else if (offered < 0.97 * $3 * 2 * pps) {
+      note = "generator behind"; stop = 1 }
+    # Datagrams that came back but were not what was sent.
+    split("foreign bad_srtp malformed rtcp", odd, " ")
+    for (i = 1; i <= 4; i++)
+      if (v[odd[i]] > 0) add(v[odd[i]] " " odd[i])
+    if (other > noise) add("noisy")
+    if (rcpu >= 95) add("relay saturated")
+    if (gcpu >= 90) add("generator saturated")
+    if ($4 == "busy") add("machine busy")
+  }
+  function add(what) { note = note (note != "" ? ", " : "") what }
+  # Latency in µs, or beyond the histogram (100 ms).
+  function us(x) { return x >= 100000 ? ">100ms" : x }
+  function us_text(x) { return x >= 100000 ? "over 100 ms" : x " us" }'
+
+for mix in "${mixes[@]}"; do
+  for relay in "${relays[@]}"; do
+    if [ "$relay" = direct ] && [ "$mix" = srtp ]; then
+      continue
+    fi
+    echo "== $relay, $mix"
+    start_relay "$relay" "$mix" || continue
+    if [ -n "$relay_pid" ] && [ -n "$(ps -o pid= --ppid "$relay_pid")" ]; then
+      echo "  (note: $relay has child processes; only its own are counted)"
+    fi
+    for calls in "${steps[@]}"; do
+      run_step_retried "$calls" "$mix" || break
+    done
+    stop_relay
+    echo
+  done
+done
+
+if [ ! -s "$work/results" ]; then
+  echo "$bench_name: no step ran" >&2
+  exit 1
+fi
+
+awk -v hz="$hz" -v pps="$pps" -v maxloss="$max_loss" -v noise="$noise_pct" \
+  "$figures_awk"'
+  BEGIN {
+    printf "%-9s %-4s %5s %8s %8s %7s %5s %9s %6s %6s %4s %5s %s\n",
+      "relay", "mix", "calls", "offered", "relayed", "loss", "relay",
+      "pkts/cpu", "p50us", "p99us", "gen", "other", "note"
+  }
+  { figures()
+    printf "%-9s %-4s %5d %8.0f %8.0f %6.3f%% %4.0f%% %9.0f %6s %6s %3.0f%% %4.0f%% %s\n",
+      $1, $2, $3, offered, relayed, loss, rcpu, percpu, us(v["p50_us"]),
+      us(v["p99_us"]), gcpu, other, note
+    key = $1 " " $2
+    if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+    if (!stop && $3 > best[key]) {
+      best[key] = $3; bestp99[key] = us_text(v["p99_us"]); bestrcpu[key] = rcpu
+    }
+    if (!stop) { crel[key] += relayed_n; cticks[key] += v["relay_ticks"] }
+    if (stop) why[key] = note
+  }
+  END {
+    print ""
+    print "most calls in a clean step (loss <= " maxloss "%, no failed " \
+          "call, the generator on time),"
+    print "and packets per relay CPU-second over the clean steps:"
+    for (i = 1; i <= n; i++) {
+      k = order[i]; all[k] = cticks[k] ? crel[k] / (cticks[k] / hz) : 0
+      end = why[k] != "" ? "; the next step: " why[k] : \
+        "; every step clean"
+      if (best[k])
+        printf "  %-14s %5d calls (relay %.0f%%, p99 %s); %6.0f " \
+          "pkts/cpu-s%s\n", k, best[k], bestrcpu[k], bestp99[k], all[k], end
+      else
+        printf "  %-14s no clean step%s\n", k, end
+    }
+    split("rtp srtp", ms, " ")
+    for (j = 1; j <= 2; j++) {
+      t = "tandem " ms[j]; r = "rtpengine " ms[j]
+      if (all[t] && all[r])
+        printf "  tandem/rtpengine, %s: %.2f x the packets per CPU-second\n",
+          ms[j], all[t] / all[r]
+    }
+  }' "$work/results"
+
+cat <<EOF
+
+offered, relayed: packets per second over the window, both directions
+(each call: 2 x $pps). loss: offered packets that did not come back by
+the end of the drain. relay: the relay process's CPU time (utime + stime,
+all threads) over the window, in % of one CPU (pinned to one: near 100%
+it is the limit). pkts/cpu: packets relayed per CPU-second of the relay.
+p50us, p99us: one-way latency from the sending phone to the receiving
+one, through the relay, in microseconds (both directions together). gen:
+the generator's CPU time in % of one CPU (near 100%, it is the limit,
+not the relay). other: all other processes' CPU time, in % of one CPU.
+Notes: relay saturated: its CPU at 95% or more; generator saturated: at
+90% or more (its latency figures then include its own queueing; compare
+BENCH_RELAYS=direct, the phones without a relay); generator behind: it
+sent under 97% of the packets due; machine busy: no quiet moment came;
+noisy: other processes took over ${noise_pct}% of a CPU in the window (the
+step is run again, ${noise_retries} times at most, and the last kept).
+rtpengine runs with one worker thread (--num-threads=1), userspace only
+(--table=-1); its timer and helper threads are counted with it. The
+generator encrypts and decrypts side A's SRTP with libsrtp2 (Debian's, on
+NSS: its cost per packet grows with the live sessions, so the generator
+saturates near 500 SRTP calls; the relay's packets per CPU-second are
+its own CPU time's and hold at the steps below).
+EOF
+if [ -s "$work/noisy" ]; then
+  echo
+  echo "steps run again, other processes having taken over ${noise_pct}% of" \
+    "a CPU:" "$(awk '{ printf "%s%s %s %s", (NR > 1 ? ", " : ""), $1, $2, $3 }' \
+      "$work/noisy")"
+fi
+echo
+echo "commands:"
+cat "$work/commands"
+for log in "$work"/tandem-*.log; do
+  [ -s "$log" ] || continue
+  echo
+  echo "tandem's log ($(basename "$log"), $(wc -l <"$log") lines; the first 5):"
+  head -n 5 "$log"
+done

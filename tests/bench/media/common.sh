@@ -1,0 +1,153 @@
+# shellcheck shell=bash disable=SC2034,SC2154 # variables shared both ways
+# Helpers of the media relay benchmark (scripts/bench-media.sh), sourced
+# after `set -euo pipefail` with $bench_name and $work set: starting and
+# stopping the relays (tandem, rtpengine) by PID, free ports, and
+# waiting for a quiet machine. Every process started here is stopped by
+# its PID, never by name.
+
+relay_pid=
+relay_name=
+hz=$(getconf CLK_TCK)
+
+# Prints a command, shell-quoted, as it is run ("$ " first), and keeps
+# it for the list at the end.
+show() {
+  local out="$" arg
+  for arg in "$@"; do
+    out+=" $(printf '%q' "$arg")"
+  done
+  echo "$out"
+  echo "$out" >>"$work/commands"
+}
+
+# Stops process $1 (by its PID): SIGTERM, then SIGKILL after $2 seconds
+# (5), and reaps it.
+stop_pid() {
+  local pid=$1 grace=${2:-5} i
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < grace * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# True when nothing listens on UDP port $1, whatever the address.
+udp_port_free() {
+  ! awk -v p="$(printf '%04X' "$1")" \
+    'NR > 1 { split($2, a, ":"); if (a[2] == p) f = 1 } END { exit !f }' \
+    /proc/net/udp
+}
+
+# Four free UDP ports in a row, below the ephemeral range and above the
+# ones the end-to-end tests and the calls benchmarks use: tandem's SIP
+# port, the callee's, the caller's, rtpengine's ng port.
+pick_ports() {
+  local base i ok
+  for _ in $(seq 1 50); do
+    base=$((30000 + (RANDOM % 600) * 4)) ok=1
+    for i in 0 1 2 3; do
+      udp_port_free $((base + i)) || ok=
+    done
+    if [ -n "$ok" ]; then
+      sip_port=$base uas_port=$((base + 1)) uac_port=$((base + 2))
+      ng_port=$((base + 3))
+      return 0
+    fi
+  done
+  echo "$bench_name: no free UDP ports found" >&2
+  exit 1
+}
+
+# Waits until process $1 listens on UDP port $2 (10 s at most).
+wait_bound() {
+  for _ in $(seq 1 100); do
+    kill -0 "$1" 2>/dev/null || return 1
+    udp_port_free "$2" || return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# Starts relay $1 (tandem or rtpengine) for mix $2 (rtp or srtp),
+# pinned with $relay_pin; sets relay_pid. "direct" starts nothing.
+# Returns 1, with the reason on stderr, when it does not start.
+start_relay() {
+  local name=$1 mix=$2 log="$work/$1-$2.log" port cmd
+  relay_name=$name relay_pid=
+  case $name in
+  direct) return 0 ;;
+  tandem)
+    local plan=relay-anchored.lua
+    [ "$mix" = srtp ] && plan=relay-srtp.lua
+    sed "s/@UAS_PORT@/$uas_port/g" "$here/$plan" >"$work/$plan"
+    port=$sip_port
+    cmd=("${relay_pin[@]}" "$tandem" --listen "udp:127.0.0.1:$sip_port"
+      --script "$work/$plan" --rtp-ports "$tandem_ports"
+      --media-bind 127.0.0.1 --media-timeout 0 --log-level warn)
+    ;;
+  rtpengine)
+    # Userspace forwarding (--table=-1: no kernel module), one worker
+    # thread like tandem's one event loop; its timer and poller
+    # threads are counted with it. --delete-delay=0: a deleted call
+    # frees its ports at once, for the next step.
+    port=$ng_port
+    cmd=("${relay_pin[@]}" rtpengine --foreground --log-stderr
+      --interface=127.0.0.1 --listen-ng="127.0.0.1:$ng_port"
+      --port-min="${rtpengine_ports%-*}" --port-max="${rtpengine_ports#*-}"
+      --table=-1 --num-threads=1 --delete-delay=0 --log-level=4)
+    ;;
+  *)
+    echo "$bench_name: unknown relay $name" >&2
+    return 1
+    ;;
+  esac
+  show "${cmd[@]}"
+  "${cmd[@]}" >"$log" 2>&1 &
+  relay_pid=$!
+  if ! wait_bound "$relay_pid" "$port"; then
+    echo "$bench_name: $name did not start:" >&2
+    head -n 5 "$log" >&2
+    stop_pid "$relay_pid"
+    relay_pid=
+    return 1
+  fi
+}
+
+stop_relay() {
+  stop_pid "$relay_pid" 10
+  relay_pid=
+}
+
+# Idle and total ticks of all CPUs, "IDLE TOTAL".
+cpu_idle_total() {
+  awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i
+                 print $5 + $6, t; exit }' /proc/stat
+}
+
+# Waits (up to BENCH_QUIET_WAIT seconds, 300) until the machine is
+# quiet: the 1-minute load average below 0.7, or the CPUs at least 80%
+# idle over 2 s. Prints "busy" when it gave up, else nothing.
+wait_quiet() {
+  local max=${BENCH_QUIET_WAIT:-300} start=$SECONDS i0 t0 i1 t1 said=
+  while :; do
+    awk '{ exit !($1 < 0.7) }' /proc/loadavg && return 0
+    read -r i0 t0 < <(cpu_idle_total)
+    sleep 2
+    read -r i1 t1 < <(cpu_idle_total)
+    [ $((t1 - t0)) -gt 0 ] && [ $((100 * (i1 - i0))) -ge $((80 * (t1 - t0))) ] &&
+      return 0
+    if [ $((SECONDS - start)) -ge "$max" ]; then
+      echo "  (still busy after ${max} s; measuring anyway)" >&2
+      echo busy
+      return 0
+    fi
+    if [ -z "$said" ]; then
+      echo "  (waiting for a quiet machine: load $(cut -d' ' -f1 \
+        /proc/loadavg))" >&2
+      said=1
+    fi
+  done
+}

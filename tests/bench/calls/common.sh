@@ -13,6 +13,8 @@
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 here="$root/tests/bench/calls"
+# shellcheck source-path=SCRIPTDIR source=../processes.sh
+. "$root/tests/bench/processes.sh"
 hz=$(getconf CLK_TCK)
 server_pid=
 server_name=
@@ -50,20 +52,6 @@ show() {
     out+=" $(printf '%q' "$arg")"
   done
   echo "$out"
-}
-
-# Stops process $1 (by its PID, never by name): SIGTERM, then SIGKILL
-# after $2 seconds (5), and reaps it when it is our child.
-stop_pid() {
-  local pid=$1 grace=${2:-5} i
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < grace * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
 }
 
 # The direct children of process $1.
@@ -145,13 +133,6 @@ find_tandem() {
     echo "$bench_name: no tandem binary at $tandem" >&2
     exit 1
   fi
-}
-
-# True when nothing listens on UDP port $1, whatever the address.
-udp_port_free() {
-  ! awk -v p="$(printf '%04X' "$1")" \
-    'NR > 1 { split($2, a, ":"); if (a[2] == p) f = 1 } END { exit !f }' \
-    /proc/net/udp
 }
 
 # Three ports in a row below the ephemeral range: the server, the

@@ -5,6 +5,9 @@
 # waiting for a quiet machine. Every process started here is stopped by
 # its PID, never by name.
 
+# shellcheck source-path=SCRIPTDIR source=../processes.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../processes.sh"
+
 relay_pid=
 relay_name=
 hz=$(getconf CLK_TCK)
@@ -18,27 +21,6 @@ show() {
   done
   echo "$out"
   echo "$out" >>"$work/commands"
-}
-
-# Stops process $1 (by its PID): SIGTERM, then SIGKILL after $2 seconds
-# (5), and reaps it.
-stop_pid() {
-  local pid=$1 grace=${2:-5} i
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < grace * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
-# True when nothing listens on UDP port $1, whatever the address.
-udp_port_free() {
-  ! awk -v p="$(printf '%04X' "$1")" \
-    'NR > 1 { split($2, a, ":"); if (a[2] == p) f = 1 } END { exit !f }' \
-    /proc/net/udp
 }
 
 # Four free UDP ports in a row, below the ephemeral range and above the

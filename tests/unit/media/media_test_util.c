@@ -175,3 +175,14 @@ bool mt_addr_eq(const struct sockaddr_in *a, const struct sockaddr_in *b)
 	return a->sin_port == b->sin_port &&
 	       a->sin_addr.s_addr == b->sin_addr.s_addr;
 }
+
+bool mt_relays(struct mt_env *e, int fd, const struct sockaddr_in *to, int dst,
+	       uint16_t seq, uint32_t ssrc)
+{
+	uint8_t pkt[64], got[128];
+	size_t n = mt_rtp(pkt, 0, seq, 160u * seq, ssrc, "voice");
+
+	mt_send(fd, to, pkt, n);
+	return mt_recv(e, dst, got, sizeof(got), NULL) == (ssize_t)n &&
+	       memcmp(got, pkt, n) == 0;
+}

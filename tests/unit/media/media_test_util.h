@@ -47,6 +47,10 @@ int mt_remote(struct media_stream *s, enum media_side side,
 /* Runs the loop until fd reads a datagram: its length, or -1. */
 ssize_t mt_recv(struct mt_env *e, int fd, void *buf, size_t size,
 		struct sockaddr_in *from);
+/* Sends an RTP packet (sequence `seq`, SSRC `ssrc`) from fd to the relay
+ * at `to`; true when `dst` receives exactly those bytes. */
+bool mt_relays(struct mt_env *e, int fd, const struct sockaddr_in *to, int dst,
+	       uint16_t seq, uint32_t ssrc);
 /* Runs the loop a few rounds; true when fd then has nothing to read. */
 bool mt_quiet(struct mt_env *e, int fd);
 

@@ -191,16 +191,6 @@ udp_drops() {
     '$2 == p { d = $13 } END { print d + 0 }' /proc/net/udp
 }
 
-# Waits until process $1 listens on UDP port $2 (10 s at most).
-wait_bound() {
-  for _ in $(seq 1 100); do
-    kill -0 "$1" 2>/dev/null || return 1
-    udp_port_free "$2" || return 0
-    sleep 0.1
-  done
-  return 1
-}
-
 # Starts server $1 (kamailio, kamailio-dialog or tandem) on
 # $server_port, relaying to the callee on $uas_port. Returns 1, with the
 # reason on stderr, when it does not start. sipp-only starts nothing: the

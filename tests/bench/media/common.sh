@@ -43,16 +43,6 @@ pick_ports() {
   exit 1
 }
 
-# Waits until process $1 listens on UDP port $2 (10 s at most).
-wait_bound() {
-  for _ in $(seq 1 100); do
-    kill -0 "$1" 2>/dev/null || return 1
-    udp_port_free "$2" || return 0
-    sleep 0.1
-  done
-  return 1
-}
-
 # Starts relay $1 (tandem or rtpengine) for mix $2 (rtp or srtp),
 # pinned with $relay_pin; sets relay_pid. "direct" starts nothing.
 # Returns 1, with the reason on stderr, when it does not start.

@@ -182,14 +182,11 @@ static size_t read_rates(const struct sdp_session *s, size_t i,
 
 	while (n < MAX_RATES && sdp_token_next(&fmts, &fmt)) {
 		struct sdp_rtpmap map;
-		uint32_t pt = 0;
+		uint32_t pt;
 
-		if (!fmt.len || fmt.len > 3)
-			continue;
-		for (size_t k = 0; k < fmt.len; k++)
-			pt = pt * 10 + (uint32_t)(fmt.p[k] - '0');
-		if (pt > 127 || sdp_media_rtpmap(s, i, pt, &map) ||
-		    !map.clock_rate)
+		/* Formats of non-RTP media ("t38") are not payload types. */
+		if (tnd_slice_to_u32(fmt, 127, &pt) ||
+		    sdp_media_rtpmap(s, i, pt, &map) || !map.clock_rate)
 			continue;
 		rates[n++] =
 		    (struct media_pt_rate){ (uint8_t)pt, map.clock_rate };

@@ -331,10 +331,12 @@ noisy: other processes took over ${noise_pct}% of a CPU in the window (the
 step is run again, ${noise_retries} times at most, and the last kept).
 rtpengine runs with one worker thread (--num-threads=1), userspace only
 (--table=-1); its timer and helper threads are counted with it. The
-generator encrypts and decrypts side A's SRTP with libsrtp2 (Debian's, on
-NSS: its cost per packet grows with the live sessions, so the generator
-saturates near 500 SRTP calls; the relay's packets per CPU-second are
-its own CPU time's and hold at the steps below).
+generator encrypts and decrypts side A's SRTP with the same libsrtp2 as
+tandem (on OpenSSL after scripts/setup.sh; Debian's NSS build costs more
+per packet as sessions grow), so it saturates before a relay does on the
+SRTP mix; the relay's packets per CPU-second are its own CPU time's and
+hold at the steps below. Each phone starts at a random point of its
+first period, as independent phones do.
 EOF
 if [ -s "$work/noisy" ]; then
   echo

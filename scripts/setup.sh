@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package that building, testing and benchmarking
-# tandem need. Idempotent: when all are present it does nothing (not even
-# an apt-get update). Run as root on Debian 12.
+# tandem need, then builds libsrtp2 on OpenSSL (setup-srtp.sh).
+# Idempotent: when all are present it does nothing (not even an apt-get
+# update). Run as root on Debian 12.
 set -euo pipefail
 
 packages=(
@@ -33,7 +34,19 @@ for p in "${packages[@]}"; do
   fi
 done
 
+here=$(cd "$(dirname "$0")" && pwd)
+
+# libsrtp2 on OpenSSL (see setup-srtp.sh), once the packages are in.
+build_srtp() {
+  if [ "$(id -u)" -eq 0 ]; then
+    bash "$here/setup-srtp.sh"
+  elif [ ! -f "${TANDEM_SRTP_PREFIX:-/opt/tandem/libsrtp2}/debian-version" ]; then
+    echo "setup: libsrtp2 on OpenSSL not built (needs root): Debian's is used" >&2
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  build_srtp
   exit 0
 fi
 
@@ -61,3 +74,5 @@ if [[ " ${missing[*]} " == *" rtpengine-daemon "* ]] && [ -d /run/systemd/system
   systemctl disable --now rtpengine-daemon >/dev/null 2>&1 ||
     echo "setup: could not disable the rtpengine-daemon service" >&2
 fi
+
+build_srtp

@@ -2,12 +2,12 @@
  * rtp_load's SRTP: AES_CM_128_HMAC_SHA1_80 through libsrtp2, one
  * session per direction of a call (side A only).
  *
- * Debian's libsrtp2 is built on NSS, whose cost per packet grows with
- * the number of live sessions (about 3 µs with one, 20-50 µs with
- * 1000-2000 on a 2-core VM): in the SRTP mix the generator, holding two
- * sessions per call, saturates near 500 calls, before a relay does. The
- * relay's packets per CPU-second, what the mix compares, are measured
- * on the relay's own CPU time and stay valid at the steps below that.
+ * The libsrtp2 is tandem's (on OpenSSL when scripts/setup-srtp.sh
+ * built it; Debian's NSS build costs more per packet as sessions grow).
+ * In the SRTP mix the generator encrypts and decrypts as well as sending
+ * and receiving, so it saturates before a relay does. The relay's packets
+ * per CPU-second, what the mix compares, are measured on the relay's own
+ * CPU time and stay valid at the steps below that.
  */
 #include "rtp_load.h"
 

@@ -117,14 +117,19 @@ static void wheel_add(struct load_wheel *w, struct load_side *s)
 	w->slot[ms % LOAD_WHEEL_SLOTS] = s;
 }
 
-/* The first packet goes at once: sides start as calls come up, which
- * spreads them over the period. */
+/*
+ * The first packet goes at a random point of the first period, as two
+ * phones that know nothing of each other would send. Starting at once
+ * would tie each call's phase to its set-up time: at 200 set-ups per
+ * second every call would fall into one of four 1 ms slots of a 20 ms
+ * period, and the relay would see bursts no real traffic has.
+ */
 void load_side_start(struct load_ctx *c, struct load_side *s)
 {
 	if (s->sending)
 		return;
 	s->sending = true;
-	s->next_ns = c->now;
+	s->next_ns = c->now + (uint64_t)random() % c->period_ns;
 	wheel_add(&c->wheel, s);
 }
 

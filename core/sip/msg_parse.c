@@ -63,7 +63,7 @@ static int find_header_end(const struct sip_limits *lim, const char *start,
 	return 0;
 }
 
-struct sip_msg *sip_msg_alloc(const char *data, size_t len, size_t nfields)
+struct sip_msg *sip_msg_alloc_blank(size_t len, size_t nfields)
 {
 	size_t cap = nfields ? nfields : 1;
 	struct sip_msg *msg =
@@ -75,9 +75,17 @@ struct sip_msg *sip_msg_alloc(const char *data, size_t len, size_t nfields)
 	msg->hdrs = (struct sip_hdr *)(msg + 1);
 	msg->hdrs_cap = cap;
 	msg->buf = (char *)(msg->hdrs + cap);
-	memcpy(msg->buf, data, len);
 	msg->buf[len] = '\0';
 	msg->len = len;
+	return msg;
+}
+
+struct sip_msg *sip_msg_alloc(const char *data, size_t len, size_t nfields)
+{
+	struct sip_msg *msg = sip_msg_alloc_blank(len, nfields);
+
+	if (msg)
+		memcpy(msg->buf, data, len);
 	return msg;
 }
 

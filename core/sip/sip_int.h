@@ -151,6 +151,8 @@ void sip_msg_edits_free(struct sip_msg_edits *edits);
  * NUL-terminated copy of `len` bytes of `data` (msg->buf). NULL: no memory.
  */
 struct sip_msg *sip_msg_alloc(const char *data, size_t len, size_t nfields);
+/* The same block, its `len` bytes of buffer left for the caller to fill. */
+struct sip_msg *sip_msg_alloc_blank(size_t len, size_t nfields);
 
 /*
  * Moving parsed fields onto a copy of the bytes they were read from:

@@ -22,6 +22,7 @@
 #include "tandem/mem.h"
 #include "tandem/sip_check.h"
 #include "tandem/sip_msg.h"
+#include "msg_same.h"
 #include "test.h"
 
 #define SKIPPED 77
@@ -128,6 +129,23 @@ static int check_rejected(const struct verdict *v, const struct sip_msg *m,
 	return 0;
 }
 
+/* The answer to every request we can answer, broken or not, reads like
+ * a parse of its own text (responses are built without one). */
+static int check_response_to(const struct verdict *v, const struct sip_msg *m)
+{
+	struct sip_msg *res;
+	int rc = sip_msg_response_new(m, 400, NULL, S("t400"), &res);
+
+	if (rc) {
+		test_fail(__FILE__, __LINE__, "%s: no response: %d", v->file,
+			  rc);
+		return EPROTO;
+	}
+	rc = msg_same_as_parse(res, v->file);
+	sip_msg_free(res);
+	return rc;
+}
+
 static int run_message(const struct verdict *v)
 {
 	char path[1024];
@@ -165,6 +183,8 @@ static int run_message(const struct verdict *v)
 		if (rc == 0)
 			rc = check_reject_reason(v->file, &err);
 	}
+	if (rc == 0 && m && m->is_request)
+		rc = check_response_to(v, m);
 	sip_msg_free(m);
 	tnd_free(data);
 	return rc;

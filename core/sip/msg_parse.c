@@ -185,27 +185,36 @@ static int split_request_line(struct sip_msg *msg, struct tnd_slice line,
 	return 0;
 }
 
-static int split_header(struct sip_msg *msg, const struct sip_limits *lim,
-			const char *start, const char *end,
-			struct sip_parse_error *err)
+const char *sip_field_split(const char *start, const char *end,
+			    struct sip_hdr *h)
 {
-	struct sip_scan s = { msg->buf, start, end };
-	struct sip_hdr *h = &msg->hdrs[msg->nhdrs];
+	struct sip_scan s = { start, start, end };
 
-	if ((size_t)(end - start) > lim->max_line)
-		return sip_parse_fail(err, 400, "Header too long",
-				      (size_t)(start - msg->buf));
 	if (!sip_scan_token(&s, &h->name))
-		return sip_parse_fail(err, 400, "Malformed header name",
-				      (size_t)(start - msg->buf));
+		return start;
 	/* HCOLON = *( SP / HTAB ) ":" SWS */
 	while (!sip_scan_eof(&s) && is_ws(*s.p))
 		s.p++;
 	if (!sip_scan_char(&s, ':'))
-		return sip_parse_fail(err, 400, "Malformed header name",
-				      sip_scan_offset(&s));
+		return s.p;
 	sip_scan_lws(&s);
 	h->value = sip_scan_rest(&s);
+	return NULL;
+}
+
+static int split_header(struct sip_msg *msg, const struct sip_limits *lim,
+			const char *start, const char *end,
+			struct sip_parse_error *err)
+{
+	struct sip_hdr *h = &msg->hdrs[msg->nhdrs];
+	const char *fault;
+
+	if ((size_t)(end - start) > lim->max_line)
+		return sip_parse_fail(err, 400, "Header too long",
+				      (size_t)(start - msg->buf));
+	if ((fault = sip_field_split(start, end, h)))
+		return sip_parse_fail(err, 400, "Malformed header name",
+				      (size_t)(fault - msg->buf));
 	h->id = sip_hdr_lookup(h->name);
 	msg->nhdrs++;
 	return 0;

@@ -4,9 +4,8 @@
  * CSeq, as they were written, valid or not (a 400 answers exactly those);
  * To gains our tag unless it has one.
  *
- * Nothing is parsed: the text is written twice (to count, then straight
- * into the new message's buffer), each header recorded as it is written,
- * and the request's parsed Via, From, To, Call-ID and CSeq are moved onto
+ * Nothing is parsed: the text is assembled (msg_assemble.c) and the
+ * request's parsed Via, From, To, Call-ID and CSeq are moved onto
  * the copies of the values they were read from. What comes out is what a
  * parse of the same text gives (test_msg_response checks that, field by
  * field); responses are built on every transaction, so the parse they
@@ -22,38 +21,23 @@ struct response_build {
 	uint16_t status;
 	const char *reason;
 	struct tnd_slice to_tag;
-	struct sip_text t;
-	struct sip_msg *msg; /* NULL while counting */
-	size_t nhdrs;
+	struct sip_assembly a;
 };
-
-/* Writes n bytes; returns where they went, as an offset in the text. */
-static size_t put(struct response_build *b, const char *s, size_t n)
-{
-	size_t at = b->t.len;
-
-	sip_text_put(&b->t, s, n);
-	return at;
-}
-
-static struct tnd_slice in_buf(const struct response_build *b, size_t at,
-			       size_t len)
-{
-	return (struct tnd_slice){ b->msg->buf + at, len };
-}
 
 static void put_status_line(struct response_build *b)
 {
+	struct sip_assembly *a = &b->a;
 	size_t reason_at;
 
-	put(b, "SIP/2.0 ", 8);
-	sip_text_uint(&b->t, b->status);
-	put(b, " ", 1);
-	reason_at = put(b, b->reason, strlen(b->reason));
-	put(b, "\r\n", 2);
-	if (b->msg) {
-		b->msg->status = b->status;
-		b->msg->reason = in_buf(b, reason_at, b->t.len - 2 - reason_at);
+	sip_assembly_put(a, "SIP/2.0 ", 8);
+	sip_text_uint(&a->t, b->status);
+	sip_assembly_put(a, " ", 1);
+	reason_at = sip_assembly_put(a, b->reason, strlen(b->reason));
+	sip_assembly_put(a, "\r\n", 2);
+	if (a->msg) {
+		a->msg->status = b->status;
+		a->msg->reason =
+		    sip_assembly_at(a, reason_at, a->t.len - 2 - reason_at);
 	}
 }
 
@@ -65,25 +49,16 @@ static const struct sip_hdr *put_field(struct response_build *b,
 				       struct tnd_slice value,
 				       struct tnd_slice tag)
 {
-	size_t name_at = put(b, name.p, name.len), value_at, value_end;
-	struct sip_hdr *h;
+	struct sip_assembly *a = &b->a;
+	size_t start = sip_assembly_put(a, name.p, name.len);
 
-	put(b, ": ", 2);
-	value_at = put(b, value.p, value.len);
+	sip_assembly_put(a, ": ", 2);
+	sip_assembly_put(a, value.p, value.len);
 	if (tag.len) {
-		put(b, ";tag=", 5);
-		put(b, tag.p, tag.len);
+		sip_assembly_put(a, ";tag=", 5);
+		sip_assembly_put(a, tag.p, tag.len);
 	}
-	value_end = b->t.len;
-	put(b, "\r\n", 2);
-	b->nhdrs++;
-	if (!b->msg)
-		return NULL;
-	h = &b->msg->hdrs[b->msg->nhdrs++];
-	h->id = id;
-	h->name = in_buf(b, name_at, name.len);
-	h->value = in_buf(b, value_at, value_end - value_at);
-	return h;
+	return sip_assembly_end_field(a, start, id);
 }
 
 /*
@@ -143,8 +118,8 @@ static void put_response(struct response_build *b)
 	bool add_tag = b->to_tag.len && req->has_to && !req->to.tag.p;
 
 	put_status_line(b);
-	if (b->msg)
-		take_essentials(b->msg, req);
+	if (b->a.msg)
+		take_essentials(b->a.msg, req);
 	for (size_t i = 0; i < req->nhdrs; i++) {
 		const struct sip_hdr *h = &req->hdrs[i], *copy;
 		struct tnd_slice tag = TND_SLICE_NULL;
@@ -164,14 +139,14 @@ static void put_response(struct response_build *b)
 		}
 		copy = put_field(b, h->id, h->name, h->value, tag);
 		if (copy && !seen[h->id])
-			move_essential(b->msg, h, copy, tag.len);
+			move_essential(b->a.msg, h, copy, tag.len);
 		seen[h->id] = true;
 	}
 	put_field(b, SIP_HDR_CONTENT_LENGTH, TND_SLICE_LIT("Content-Length"),
 		  TND_SLICE_LIT("0"), TND_SLICE_NULL);
-	put(b, "\r\n", 2);
-	if (b->msg)
-		b->msg->body = in_buf(b, b->t.len, 0);
+	sip_assembly_put(&b->a, "\r\n", 2);
+	if (b->a.msg)
+		b->a.msg->body = sip_assembly_at(&b->a, b->a.t.len, 0);
 }
 
 /* A Reason-Phrase holds no control characters but HTAB (§25.1). */
@@ -202,8 +177,6 @@ int sip_msg_response_new(const struct sip_msg *req, uint16_t status,
 	struct response_build b = {
 		.req = req, .status = status, .reason = reason, .to_tag = to_tag
 	};
-	struct sip_msg *msg;
-
 	*out = NULL;
 	if (!req->is_request || status < 100 || status > 699)
 		return EINVAL;
@@ -212,12 +185,13 @@ int sip_msg_response_new(const struct sip_msg *req, uint16_t status,
 	if (!reason_is_text(b.reason) || !tag_is_token(to_tag))
 		return EINVAL;
 	put_response(&b);
-	if (!(msg = sip_msg_alloc_blank(b.t.len, b.nhdrs)))
+	if (sip_assembly_alloc(&b.a))
 		return ENOMEM;
-	b.msg = msg;
-	b.t = (struct sip_text){ msg->buf, msg->len, 0 };
-	b.nhdrs = 0;
 	put_response(&b);
-	*out = msg;
+	if (b.a.bad) { /* cannot be: the request's own fields split */
+		sip_msg_free(b.a.msg);
+		return EINVAL;
+	}
+	*out = b.a.msg;
 	return 0;
 }

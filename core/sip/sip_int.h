@@ -167,6 +167,44 @@ void sip_slice_move(const struct sip_rebase *rb, struct tnd_slice *s);
 void sip_via_move(const struct sip_rebase *rb, struct sip_via *via);
 void sip_nameaddr_move(const struct sip_rebase *rb, struct sip_nameaddr *na);
 
+/*
+ * One header field (its lines joined, no final CRLF) split as a parse
+ * splits it: name, HCOLON, value with surrounding LWS trimmed. NULL when
+ * it splits, else where it went wrong (its name is not a token followed
+ * by a colon).
+ */
+const char *sip_field_split(const char *start, const char *end,
+			    struct sip_hdr *h);
+
+/*
+ * Writing a message straight into its own buffer, in two passes of the
+ * same code: one counting (msg NULL) and one filling, after
+ * sip_assembly_alloc. Header fields are recorded in the message as they
+ * are written (msg_assemble.c).
+ */
+struct sip_assembly {
+	struct sip_text t;
+	struct sip_msg *msg; /* NULL while counting */
+	size_t nhdrs;        /* counted */
+	bool bad;            /* a field would not split */
+};
+/* Writes n bytes; returns their offset in the text. */
+size_t sip_assembly_put(struct sip_assembly *a, const char *s, size_t n);
+/* `len` bytes at offset `at` of the message being filled. */
+struct tnd_slice sip_assembly_at(const struct sip_assembly *a, size_t at,
+				 size_t len);
+/*
+ * Ends the header field written since offset `start` with CRLF. Filling,
+ * records it (split as a parse would, `id` given or, SIP_HDR_COUNT,
+ * looked up from its name) and returns it; NULL while counting or when
+ * it would not split (a->bad is then set).
+ */
+const struct sip_hdr *sip_assembly_end_field(struct sip_assembly *a,
+					     size_t start, enum sip_hdr_id id);
+/* After the counting pass: the message, and the writer reset to fill it.
+ * ENOMEM, or 0. */
+int sip_assembly_alloc(struct sip_assembly *a);
+
 /* Reads the parse-time fields (Via, From, To, ...) from msg->hdrs. */
 int sip_msg_read_essentials(struct sip_msg *msg, struct sip_parse_error *err);
 /* Re-reads the parse-time fields of header kind `id` from msg->hdrs. */

@@ -141,7 +141,7 @@ static int check_response_to(const struct verdict *v, const struct sip_msg *m)
 			  rc);
 		return EPROTO;
 	}
-	rc = msg_same_as_parse(res, v->file);
+	rc = msg_same_as_parse(res, v->file, false);
 	sip_msg_free(res);
 	return rc;
 }

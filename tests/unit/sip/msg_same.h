@@ -1,5 +1,6 @@
 /*
- * Test helper: a message built without a parse (msg_response.c) must read
+ * Test helper: a message built without a parse (msg_response.c,
+ * msg_request.c) must read
  * exactly like a parse of its own text. msg_same_as_parse parses m's
  * bytes and compares every field, slices by their offset into each
  * message's buffer. Header-only: used by the unit and torture tests.
@@ -64,6 +65,21 @@ static void msg_same_via(struct msg_same *s, const struct sip_via *x,
 	msg_same_value(s, x->ttl == y->ttl, "via.ttl");
 }
 
+static void msg_same_ruri(struct msg_same *s, const struct sip_uri *x,
+			  const struct sip_uri *y)
+{
+	msg_same_value(s, x->scheme == y->scheme, "ruri.scheme");
+	msg_same_slice(s, x->scheme_text, y->scheme_text, "ruri.scheme");
+	msg_same_slice(s, x->user, y->user, "ruri.user");
+	msg_same_slice(s, x->password, y->password, "ruri.password");
+	msg_same_slice(s, x->host, y->host, "ruri.host");
+	msg_same_value(s, x->host_type == y->host_type && x->port == y->port,
+		       "ruri.host_type or port");
+	msg_same_slice(s, x->params, y->params, "ruri.params");
+	msg_same_slice(s, x->headers, y->headers, "ruri.headers");
+	msg_same_slice(s, x->opaque, y->opaque, "ruri.opaque");
+}
+
 static const char *msg_same_fields(const struct sip_msg *a,
 				   const struct sip_msg *b)
 {
@@ -71,6 +87,10 @@ static const char *msg_same_fields(const struct sip_msg *a,
 
 	msg_same_value(&s, a->len == b->len && a->is_request == b->is_request,
 		       "length or kind");
+	msg_same_value(&s, a->method == b->method, "method");
+	msg_same_slice(&s, a->method_name, b->method_name, "method_name");
+	msg_same_slice(&s, a->ruri_text, b->ruri_text, "ruri_text");
+	msg_same_ruri(&s, &a->ruri, &b->ruri);
 	msg_same_value(&s, a->status == b->status, "status");
 	msg_same_slice(&s, a->reason, b->reason, "reason");
 	msg_same_value(&s, a->nhdrs == b->nhdrs, "header count");
@@ -107,12 +127,14 @@ static const char *msg_same_fields(const struct sip_msg *a,
 	return s.what;
 }
 
-/* 0 when `m` reads like a parse of its own bytes; ENOMEM passes through. */
-static int msg_same_as_parse(const struct sip_msg *m, const char *label)
+/* 0 when `m` reads like a parse of its own bytes (a strict one when
+ * `strict`: a request we send); ENOMEM passes through. */
+static int msg_same_as_parse(const struct sip_msg *m, const char *label,
+			     bool strict)
 {
 	struct sip_msg *ref = NULL;
 	const char *diff;
-	int rc = sip_msg_parse_generated(m->buf, m->len, false, &ref);
+	int rc = sip_msg_parse_generated(m->buf, m->len, strict, &ref);
 
 	if (rc == ENOMEM)
 		return ENOMEM;

@@ -29,7 +29,7 @@ static int same_for(const char *text, uint16_t status, const char *reason,
 		/* The request goes first: nothing may still point into it. */
 		sip_msg_free(req);
 		req = NULL;
-		rc = msg_same_as_parse(res, text);
+		rc = msg_same_as_parse(res, text, false);
 	}
 	sip_msg_free(res);
 	sip_msg_free(req);

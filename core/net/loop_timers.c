@@ -21,9 +21,22 @@ void net_loop_timer_init(struct net_loop_timer *lt, struct event_base *base,
 	evtimer_assign(&lt->ev, base, on_event, lt);
 }
 
+/* The delay to the end of the slot the next due timer falls in. */
+static int64_t slot_delay(const struct tnd_timers *timers, int64_t delay)
+{
+	uint64_t now = tnd_timers_now(timers), at = now + (uint64_t)delay;
+
+	if (delay <= 0)
+		return delay;
+	at = (at + NET_LOOP_TIMER_SLOT_MS - 1) / NET_LOOP_TIMER_SLOT_MS *
+	     NET_LOOP_TIMER_SLOT_MS;
+	return (int64_t)(at - now);
+}
+
 void net_loop_timer_kick(struct net_loop_timer *lt)
 {
-	int64_t delay = tnd_timers_next_delay(lt->timers);
+	int64_t delay =
+	    slot_delay(lt->timers, tnd_timers_next_delay(lt->timers));
 	struct timeval tv;
 
 	if (delay < 0) {

@@ -7,6 +7,7 @@
 #include <event2/event.h>
 
 #include "tandem/mem.h"
+#include "loop_timer.h"
 #include "net_test_util.h"
 
 static void ignore_msg(void *arg, struct sip_msg *msg_take,
@@ -136,6 +137,32 @@ static int test_net_timers_kick_runs_due_timers(void)
 	return 0;
 }
 
+/* Timers due within one slot share a wake-up, never before they are due. */
+static int test_net_timers_in_one_slot_fire_together(void)
+{
+	struct nt_env env;
+	struct tnd_timer early, late;
+	struct ticks t = { .timers = NULL };
+	uint64_t now, slot;
+
+	CHECK_INT(nt_env_open(&env, NULL, false), 0);
+	t.timers = &env.timers;
+	tnd_timer_init(&early);
+	tnd_timer_init(&late);
+	now = tnd_timers_now(&env.timers);
+	/* Two instants inside the same slot, 20-30 ms from now. */
+	slot = (now + 20) / NET_LOOP_TIMER_SLOT_MS * NET_LOOP_TIMER_SLOT_MS +
+	       NET_LOOP_TIMER_SLOT_MS;
+	tnd_timer_start(&env.timers, &early, slot + 1 - now, on_tick, &t);
+	tnd_timer_start(&env.timers, &late, slot + 8 - now, on_tick, &t);
+	net_timers_kick(env.net);
+	NT_WAIT(env.base, t.fired >= 1);
+	CHECK_INT(t.fired, 2);
+	CHECK(t.at >= slot + 8);
+	nt_env_close(&env);
+	return 0;
+}
+
 static int test_net_stats_start_at_zero(void)
 {
 	struct nt_env env;
@@ -156,6 +183,7 @@ static const struct test_case cases[] = {
 	TEST(test_net_listen_specs_and_addresses),
 	TEST_OOM(test_net_new_and_listen_oom),
 	TEST(test_net_timers_kick_runs_due_timers),
+	TEST(test_net_timers_in_one_slot_fire_together),
 	TEST(test_net_stats_start_at_zero),
 };
 TEST_MAIN(cases)

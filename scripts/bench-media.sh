@@ -7,7 +7,9 @@
 # rtp_load (tests/bench/media/) plays both phones of N calls: through
 # tandem by SIP (it is the caller and the callee; tandem's dialplan
 # anchors the media and dials the callee), through rtpengine by its ng
-# protocol (offer, answer, delete). Each call sends 50 packets/s each
+# protocol (offer, answer, delete), through udp_forward (beside it: the
+# least a relay in another process can be) on a fixed pair of its ports
+# per call, with no signalling. Each call sends 50 packets/s each
 # way (RTP, PCMU, 20 ms), each side from its own socket, the port its
 # SDP names. Per step: calls set up at 200/s (each side sending as soon
 # as it can), a 2 s warm-up, a 10 s window, calls torn down. Measured
@@ -23,7 +25,8 @@
 # step waits for a quiet machine first. One table at the end.
 #
 # Installs nothing: scripts/setup.sh provides rtpengine-daemon. Builds
-# tandem and rtp_load in build/bench-media (Release). Environment:
+# tandem, rtp_load and udp_forward in build/bench-media (Release).
+# Environment:
 #   BENCH_QUICK=1          two small, short steps (a smoke test)
 #   BENCH_CALLS            the steps, calls ("100 250 500 1000 1500 2000
 #                          3000")
@@ -31,7 +34,12 @@
 #   BENCH_WARMUP_SECONDS   media before the window (2)
 #   BENCH_RELAYS           which, in order ("rtpengine tandem"; add
 #                          direct: the phones talk to each other, no
-#                          relay: the generator's own floor)
+#                          relay: the generator's own floor, on one
+#                          CPU; add forward: udp_forward, a relay that
+#                          latches and sends on and nothing else, so
+#                          the least a hop to another process and CPU
+#                          costs: tandem's and rtpengine's latency
+#                          minus its own is theirs, printed at the end)
 #   BENCH_MIXES            "rtp srtp"
 #   BENCH_PPS              packets/s per direction per call (50)
 #   BENCH_SETUP_RATE       calls set up per second (200)
@@ -108,10 +116,10 @@ fi
 
 show cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DTANDEM_TESTS=ON -DTANDEM_BENCH=ON
-show cmake --build "$build" --target tandem rtp_load --parallel
+show cmake --build "$build" --target tandem rtp_load udp_forward --parallel
 if ! cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DTANDEM_TESTS=ON -DTANDEM_BENCH=ON >"$work/cmake.log" 2>&1 ||
-  ! cmake --build "$build" --target tandem rtp_load --parallel \
+  ! cmake --build "$build" --target tandem rtp_load udp_forward --parallel \
     >>"$work/cmake.log" 2>&1; then
   tail -n 20 "$work/cmake.log" >&2
   echo "$bench_name: the build failed" >&2
@@ -119,11 +127,17 @@ if ! cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
 fi
 tandem=${BENCH_TANDEM:-$build/core/app/tandem}
 rtp_load="$build/tests/bench/media/rtp_load"
+udp_forward="$build/tests/bench/media/udp_forward"
 
 # Relay ports: four per call (RTP and RTCP, each side), a quarter more
 # for ports held by others, tandem's range then rtpengine's, disjoint,
 # from 2000 up (below the ones the end-to-end tests use when the steps
 # are small); the generator's sockets take the kernel's ephemeral range.
+# udp_forward binds exactly two per call, every one, after rtpengine's
+# range when that fits below the ephemeral range; else (the largest
+# steps) at the start of tandem's, free again by then: the relays run
+# one at a time, each stopped before the next starts. start_forward
+# checks that all of them are free.
 max_calls=0
 for n in "${steps[@]}"; do
   [ "$n" -gt "$max_calls" ] && max_calls=$n
@@ -136,6 +150,11 @@ if [ $((2000 + 2 * span)) -gt 32768 ]; then
     "2000-32767 hold" >&2
   exit 1
 fi
+forward_base=$((2000 + 2 * span))
+if [ $((forward_base + 2 * max_calls)) -gt 32768 ]; then
+  forward_base=2000
+fi
+forward_ports="$forward_base-$((forward_base + 2 * max_calls - 1))"
 pick_ports
 
 echo "media relay: $pps packets/s each way per call, calls set up at" \
@@ -146,17 +165,70 @@ echo "tandem: $tandem ($("$tandem" --version 2>&1 | head -n 1), tree at" \
   "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'));" \
   "rtpengine $(dpkg-query -W -f='${Version}' rtpengine-daemon 2>/dev/null ||
     echo '?') (userspace, --num-threads=1)"
-echo "ports: tandem $tandem_ports, rtpengine $rtpengine_ports, SIP" \
-  "$sip_port (tandem) $uas_port (callee) $uac_port (caller), ng $ng_port"
+echo "ports: tandem $tandem_ports, rtpengine $rtpengine_ports, forward" \
+  "$forward_ports, SIP $sip_port (tandem) $uas_port (callee) $uac_port" \
+  "(caller), ng $ng_port"
 echo
 
-# One step: $1 calls through the running relay on mix $2. Appends
-# "relay mix calls quiet rc key=value..." to $work/results and prints
-# its figures; returns 1 when the steps should end, 2 when other
-# processes took more than BENCH_NOISE_PCT of a CPU meanwhile (3: both).
+# The ports of range $1 (LO-HI) that a UDP socket holds, on any
+# address, one line; nothing when all are free.
+udp_ports_busy() {
+  local tables=(/proc/net/udp)
+  [ -r /proc/net/udp6 ] && tables+=(/proc/net/udp6)
+  awk -v lo="${1%-*}" -v hi="${1#*-}" '
+    function hex(s,   i, n) {
+      for (i = 1; i <= length(s); i++)
+        n = n * 16 + index("0123456789ABCDEF", substr(s, i, 1)) - 1
+      return n
+    }
+    FNR > 1 { split($2, a, ":"); p = hex(a[2])
+      if (p >= lo && p <= hi && !(p in seen)) {
+        seen[p] = 1; printf "%s%d", (n++ ? " " : ""), p } }
+    END { if (n) print "" }' "${tables[@]}"
+}
+
+# Starts udp_forward on $forward_ports, pinned with $relay_pin, as
+# start_relay (tests/bench/media/common.sh) starts the others; sets
+# relay_pid, which stop_relay stops. It needs every port of its range.
+# Returns 1, with the reason on stderr, when it does not start.
+start_forward() {
+  local log="$work/forward-$1.log" busy cmd
+  relay_name=forward relay_pid=
+  busy=$(udp_ports_busy "$forward_ports")
+  if [ -n "$busy" ]; then
+    echo "$bench_name: forward's ports in use: $(cut -c1-200 <<<"$busy")" >&2
+    return 1
+  fi
+  cmd=("${relay_pin[@]}" "$udp_forward" --bind 127.0.0.1
+    --ports "$forward_ports")
+  show "${cmd[@]}"
+  "${cmd[@]}" >"$log" 2>&1 &
+  relay_pid=$!
+  # It binds its ports in order: the last one bound, all are.
+  if ! wait_bound "$relay_pid" "${forward_ports#*-}"; then
+    echo "$bench_name: udp_forward did not start:" >&2
+    head -n 5 "$log" >&2
+    stop_pid "$relay_pid"
+    relay_pid=
+    return 1
+  fi
+}
+
+# One step: $1 calls through the running relay (forward: started here)
+# on mix $2. Appends "relay mix calls quiet rc key=value..." to
+# $work/results and prints its figures; returns 1 when the steps should
+# end, 2 when other processes took more than BENCH_NOISE_PCT of a CPU
+# meanwhile (3: both).
 run_step() {
   local calls=$1 mix=$2 quiet rc=0 line args limit
   quiet=$(wait_quiet)
+  # udp_forward keeps what it latched, and the last run's phones'
+  # ports, reused by this run's, would get its first packets: a fresh
+  # one for each run.
+  if [ "$relay_name" = forward ]; then
+    stop_relay
+    start_forward "$mix" || return 1
+  fi
   args=(--relay "$relay_name" --mix "$mix" --calls "$calls" --pps "$pps"
     --setup-rate "$setup_rate" --warmup-ms $((warmup_secs * 1000))
     --window-ms $((step_secs * 1000)))
@@ -164,6 +236,7 @@ run_step() {
   tandem) args+=(--sip "127.0.0.1:$sip_port" --uac-port "$uac_port"
     --uas-port "$uas_port") ;;
   rtpengine) args+=(--ng "127.0.0.1:$ng_port") ;;
+  forward) args+=(--forward-port "${forward_ports%-*}") ;;
   esac
   [ -n "$relay_pid" ] && args+=(--relay-pid "$relay_pid")
   # Setup, window and teardown, and 64*T1 twice for stragglers.
@@ -248,11 +321,16 @@ figures_awk='
 
 for mix in "${mixes[@]}"; do
   for relay in "${relays[@]}"; do
-    if [ "$relay" = direct ] && [ "$mix" = srtp ]; then
-      continue
-    fi
+    # Neither direct nor forward speaks SRTP: they have no keys.
+    case $relay/$mix in
+    direct/srtp | forward/srtp) continue ;;
+    esac
     echo "== $relay, $mix"
-    start_relay "$relay" "$mix" || continue
+    if [ "$relay" = forward ]; then
+      relay_name=forward relay_pid= # started for each run by run_step
+    else
+      start_relay "$relay" "$mix" || continue
+    fi
     if [ -n "$relay_pid" ] && [ -n "$(ps -o pid= --ppid "$relay_pid")" ]; then
       echo "  (note: $relay has child processes; only its own are counted)"
     fi
@@ -270,7 +348,7 @@ if [ ! -s "$work/results" ]; then
 fi
 
 awk -v hz="$hz" -v pps="$pps" -v maxloss="$max_loss" -v noise="$noise_pct" \
-  "$figures_awk"'
+  -v steps="${steps[*]}" "$figures_awk"'
   BEGIN {
     printf "%-9s %-4s %5s %8s %8s %7s %5s %9s %6s %6s %4s %5s %s\n",
       "relay", "mix", "calls", "offered", "relayed", "loss", "relay",
@@ -287,6 +365,9 @@ awk -v hz="$hz" -v pps="$pps" -v maxloss="$max_loss" -v noise="$noise_pct" \
     }
     if (!stop) { crel[key] += relayed_n; cticks[key] += v["relay_ticks"] }
     if (stop) why[key] = note
+    if ($5 == 0 && v["up"] != "") {
+      p50[key, $3] = v["p50_us"]; p99[key, $3] = v["p99_us"]
+    }
   }
   END {
     print ""
@@ -310,6 +391,22 @@ awk -v hz="$hz" -v pps="$pps" -v maxloss="$max_loss" -v noise="$noise_pct" \
         printf "  tandem/rtpengine, %s: %.2f x the packets per CPU-second\n",
           ms[j], all[t] / all[r]
     }
+    added("tandem"); added("rtpengine")
+  }
+  # Latency a relay adds over udp_forward at the steps both ran (plain
+  # RTP: forward has no SRTP): its p50 and p99 minus those of forward.
+  function added(relay,   f, k, i, n, c) {
+    f = "forward rtp"; k = relay " rtp"; n = split(steps, c, " ")
+    for (i = 1; i <= n; i++) {
+      if (!((k, c[i]) in p50) || !((f, c[i]) in p50)) continue
+      if (p99[k, c[i]] >= 100000 || p99[f, c[i]] >= 100000)
+        printf "  added by %s over a minimal forwarder, rtp, %d calls: " \
+          "beyond the histogram (100 ms)\n", relay, c[i]
+      else
+        printf "  added by %s over a minimal forwarder, rtp, %d calls: " \
+          "p50 %+d us, p99 %+d us\n", relay, c[i],
+          p50[k, c[i]] - p50[f, c[i]], p99[k, c[i]] - p99[f, c[i]]
+    }
   }' "$work/results"
 
 cat <<EOF
@@ -329,6 +426,10 @@ BENCH_RELAYS=direct, the phones without a relay); generator behind: it
 sent under 97% of the packets due; machine busy: no quiet moment came;
 noisy: other processes took over ${noise_pct}% of a CPU in the window (the
 step is run again, ${noise_retries} times at most, and the last kept).
+forward: udp_forward, a relay process that latches each side and sends
+on, nothing else, pinned like the others: the least any relay in another
+process on another CPU costs (direct never leaves the generator's CPU);
+"added by" lines subtract its p50 and p99 from a relay's at the same step.
 rtpengine runs with one worker thread (--num-threads=1), userspace only
 (--table=-1); its timer and helper threads are counted with it. The
 generator encrypts and decrypts side A's SRTP with the same libsrtp2 as

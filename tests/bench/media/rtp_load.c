@@ -1,11 +1,12 @@
 /*
  * rtp_load: one step of the media relay benchmark. Sets up --calls
- * calls through the relay at --setup-rate calls/s (each side starts
- * sending as soon as it knows where to), lets the media run for the
- * warm-up, measures for the window, keeps receiving for the drain (so
- * packets sent late in the window are still counted), tears the calls
- * down and prints one line of raw figures, "result key=value ...",
- * that scripts/bench-media.sh turns into its table. Progress and
+ * calls through the relay (--relay: tandem, rtpengine, forward for
+ * udp_forward, or direct for none) at --setup-rate calls/s (each side
+ * starts sending as soon as it knows where to), lets the media run for
+ * the warm-up, measures for the window, keeps receiving for the drain
+ * (so packets sent late in the window are still counted), tears the
+ * calls down and prints one line of raw figures, "result key=value
+ * ...", that scripts/bench-media.sh turns into its table. Progress and
  * failures go to stderr. The files it is made of are listed in
  * rtp_load.h.
  */
@@ -28,12 +29,15 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rtp_load --relay tandem|rtpengine|direct --calls N\n"
+		"usage: rtp_load --relay tandem|rtpengine|forward|direct"
+		" --calls N\n"
 		"  [--mix rtp|srtp] [--pps 50] [--setup-rate 200]\n"
 		"  [--warmup-ms 2000] [--window-ms 10000] [--drain-ms 500]\n"
 		"  [--sip IP:PORT --uac-port P --uas-port P]  (tandem)\n"
 		"  [--ng IP:PORT]                             (rtpengine)\n"
-		"  [--relay-pid PID]  (whose CPU time is measured)\n");
+		"  [--forward-port LO]  (forward: udp_forward's first port)\n"
+		"  [--relay-pid PID]  (whose CPU time is measured)\n"
+		"forward and direct: --mix rtp only\n");
 	exit(2);
 }
 
@@ -55,6 +59,8 @@ static void relay_parse(const char *s, struct load_opts *o)
 		o->relay = LOAD_RELAY_RTPENGINE;
 	else if (!strcmp(s, "direct"))
 		o->relay = LOAD_RELAY_DIRECT;
+	else if (!strcmp(s, "forward"))
+		o->relay = LOAD_RELAY_FORWARD;
 	else
 		usage();
 }
@@ -69,13 +75,21 @@ static void mix_parse(const char *s, struct load_opts *o)
 static void opts_parse(int argc, char **argv, struct load_opts *o)
 {
 	static const struct option longs[] = {
-		{ "relay", 1, NULL, 'r' },      { "mix", 1, NULL, 'x' },
-		{ "calls", 1, NULL, 'c' },      { "pps", 1, NULL, 'p' },
-		{ "setup-rate", 1, NULL, 's' }, { "warmup-ms", 1, NULL, 'w' },
-		{ "window-ms", 1, NULL, 'W' },  { "drain-ms", 1, NULL, 'd' },
-		{ "sip", 1, NULL, 'S' },        { "uac-port", 1, NULL, 'a' },
-		{ "uas-port", 1, NULL, 'b' },   { "ng", 1, NULL, 'n' },
-		{ "relay-pid", 1, NULL, 'P' },  { NULL, 0, NULL, 0 },
+		{ "relay", 1, NULL, 'r' },
+		{ "mix", 1, NULL, 'x' },
+		{ "calls", 1, NULL, 'c' },
+		{ "pps", 1, NULL, 'p' },
+		{ "setup-rate", 1, NULL, 's' },
+		{ "warmup-ms", 1, NULL, 'w' },
+		{ "window-ms", 1, NULL, 'W' },
+		{ "drain-ms", 1, NULL, 'd' },
+		{ "sip", 1, NULL, 'S' },
+		{ "uac-port", 1, NULL, 'a' },
+		{ "uas-port", 1, NULL, 'b' },
+		{ "ng", 1, NULL, 'n' },
+		{ "relay-pid", 1, NULL, 'P' },
+		{ "forward-port", 1, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
@@ -106,6 +120,9 @@ static void opts_parse(int argc, char **argv, struct load_opts *o)
 				usage();
 			break;
 		case 'P': o->relay_pid = (pid_t)num(optarg, 1, 1u << 30); break;
+		case 'f':
+			o->forward_port = (uint16_t)num(optarg, 1, 65535);
+			break;
 		default: usage();
 		}
 	}
@@ -113,7 +130,10 @@ static void opts_parse(int argc, char **argv, struct load_opts *o)
 	    (o->relay == LOAD_RELAY_TANDEM &&
 	     (!o->sip.sin_port || !o->uac_port || !o->uas_port)) ||
 	    (o->relay == LOAD_RELAY_RTPENGINE && !o->ng.sin_port) ||
-	    (o->relay == LOAD_RELAY_DIRECT && o->srtp))
+	    (o->relay == LOAD_RELAY_DIRECT && o->srtp) ||
+	    (o->relay == LOAD_RELAY_FORWARD &&
+	     (o->srtp || !o->forward_port ||
+	      o->forward_port + 2 * (uint64_t)o->calls - 1 > 65535)))
 		usage();
 }
 
@@ -150,21 +170,35 @@ void load_call_ended(struct load_ctx *c, struct load_call *call, bool ok)
 		c->end_failed++;
 }
 
+/* Without signalling (direct, forward) a call is up at once: side A
+ * sends to 127.0.0.1:port_a, side B to 127.0.0.1:port_b. */
+static void call_start_unsignalled(struct load_ctx *c, struct load_call *call,
+				   uint16_t port_a, uint16_t port_b)
+{
+	call->side[LOAD_A].to.sin_family = AF_INET;
+	call->side[LOAD_A].to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	call->side[LOAD_B].to = call->side[LOAD_A].to;
+	call->side[LOAD_A].to.sin_port = htons(port_a);
+	call->side[LOAD_B].to.sin_port = htons(port_b);
+	load_side_start(c, &call->side[LOAD_A]);
+	load_side_start(c, &call->side[LOAD_B]);
+	load_call_up(c, call);
+}
+
 static void call_start(struct load_ctx *c, struct load_call *call)
 {
+	uint16_t lo = (uint16_t)(c->o->forward_port + 2 * call->idx);
+
 	call->state = LOAD_CALL_SETUP;
 	switch (c->o->relay) {
 	case LOAD_RELAY_TANDEM: load_sip_start(c, call); break;
 	case LOAD_RELAY_RTPENGINE: load_ng_start(c, call); break;
 	case LOAD_RELAY_DIRECT:
-		call->side[LOAD_A].to.sin_family = AF_INET;
-		call->side[LOAD_A].to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		call->side[LOAD_B].to = call->side[LOAD_A].to;
-		call->side[LOAD_A].to.sin_port = htons(call->side[LOAD_B].port);
-		call->side[LOAD_B].to.sin_port = htons(call->side[LOAD_A].port);
-		load_side_start(c, &call->side[LOAD_A]);
-		load_side_start(c, &call->side[LOAD_B]);
-		load_call_up(c, call);
+		call_start_unsignalled(c, call, call->side[LOAD_B].port,
+				       call->side[LOAD_A].port);
+		break;
+	case LOAD_RELAY_FORWARD:
+		call_start_unsignalled(c, call, lo, (uint16_t)(lo + 1));
 		break;
 	}
 }
@@ -176,6 +210,7 @@ static void call_end(struct load_ctx *c, struct load_call *call)
 	case LOAD_RELAY_TANDEM: load_sip_end(c, call); break;
 	case LOAD_RELAY_RTPENGINE: load_ng_end(c, call); break;
 	case LOAD_RELAY_DIRECT:
+	case LOAD_RELAY_FORWARD:
 		load_side_stop(&call->side[LOAD_A]);
 		load_side_stop(&call->side[LOAD_B]);
 		load_call_ended(c, call, true);
@@ -383,6 +418,8 @@ int main(int argc, char **argv)
 		load_sip_free(&c.calls[i]);
 	load_sides_close(&c);
 	load_loop_close(&c);
+	free(c.calls);
+	free(c.st.hist);
 	if (o.srtp)
 		load_srtp_stop();
 	return c.up ? 0 : 1;

@@ -2,10 +2,12 @@
  * rtp_load: the load generator of the media relay benchmark
  * (scripts/bench-media.sh). One process plays both phones of N calls
  * through a relay (tandem, driven by SIP; rtpengine, driven by its ng
- * protocol; or none, the phones talking directly, to show the
- * generator's own floor), sends RTP or SRTP at a fixed rate each way,
- * and measures what comes back: counts, loss and one-way latency, and
- * the CPU time the relay and the generator spent meanwhile.
+ * protocol; udp_forward, the least a relay in another process can be:
+ * a fixed pair of ports per call, no signalling; or none, the phones
+ * talking directly, to show the generator's own floor), sends RTP or
+ * SRTP at a fixed rate each way, and measures what comes back: counts,
+ * loss and one-way latency, and the CPU time the relay and the
+ * generator spent meanwhile.
  *
  * This header is shared by its files: rtp_load.c (the command line and
  * the phases of a run), load_loop.c (epoll, the clock and the tick),
@@ -53,6 +55,7 @@ enum load_relay {
 	LOAD_RELAY_TANDEM,
 	LOAD_RELAY_RTPENGINE,
 	LOAD_RELAY_DIRECT,
+	LOAD_RELAY_FORWARD, /* udp_forward: call k on ports LO+2k, LO+2k+1 */
 };
 
 enum load_side_id {
@@ -153,6 +156,7 @@ struct load_opts {
 	struct sockaddr_in sip; /* tandem's SIP address */
 	uint16_t uac_port, uas_port;
 	struct sockaddr_in ng; /* rtpengine's ng address */
+	uint16_t forward_port; /* udp_forward's first port (LO) */
 	pid_t relay_pid;       /* 0: none */
 };
 

@@ -187,31 +187,15 @@ udp_ports_busy() {
     END { if (n) print "" }' "${tables[@]}"
 }
 
-# Starts udp_forward on $forward_ports, pinned with $relay_pin, as
-# start_relay (tests/bench/media/common.sh) starts the others; sets
-# relay_pid, which stop_relay stops. It needs every port of its range.
-# Returns 1, with the reason on stderr, when it does not start.
+# Starts udp_forward through start_relay once its whole range is free.
 start_forward() {
-  local log="$work/forward-$1.log" busy cmd
-  relay_name=forward relay_pid=
+  local busy
   busy=$(udp_ports_busy "$forward_ports")
   if [ -n "$busy" ]; then
     echo "$bench_name: forward's ports in use: $(cut -c1-200 <<<"$busy")" >&2
     return 1
   fi
-  cmd=("${relay_pin[@]}" "$udp_forward" --bind 127.0.0.1
-    --ports "$forward_ports")
-  show "${cmd[@]}"
-  "${cmd[@]}" >"$log" 2>&1 &
-  relay_pid=$!
-  # It binds its ports in order: the last one bound, all are.
-  if ! wait_bound "$relay_pid" "${forward_ports#*-}"; then
-    echo "$bench_name: udp_forward did not start:" >&2
-    head -n 5 "$log" >&2
-    stop_pid "$relay_pid"
-    relay_pid=
-    return 1
-  fi
+  start_relay forward "$1"
 }
 
 # One step: $1 calls through the running relay (forward: started here)

@@ -43,7 +43,7 @@ pick_ports() {
   exit 1
 }
 
-# Starts relay $1 (tandem or rtpengine) for mix $2 (rtp or srtp),
+# Starts relay $1 (tandem, rtpengine or forward) for mix $2 (rtp or srtp),
 # pinned with $relay_pin; sets relay_pid. "direct" starts nothing.
 # Returns 1, with the reason on stderr, when it does not start.
 start_relay() {
@@ -70,6 +70,13 @@ start_relay() {
       --interface=127.0.0.1 --listen-ng="127.0.0.1:$ng_port"
       --port-min="${rtpengine_ports%-*}" --port-max="${rtpengine_ports#*-}"
       --table=-1 --num-threads=1 --delete-delay=0 --log-level=4)
+    ;;
+  forward)
+    # tests/bench/media/udp_forward binds its ports in order: the last
+    # one bound, all are.
+    port=${forward_ports#*-}
+    cmd=("${relay_pin[@]}" "$udp_forward" --bind 127.0.0.1
+      --ports "$forward_ports")
     ;;
   *)
     echo "$bench_name: unknown relay $name" >&2

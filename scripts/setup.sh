@@ -10,6 +10,7 @@ packages=(
   build-essential cmake pkg-config
   libluajit-5.1-dev luajit libevent-dev libssl-dev libsrtp2-dev
   libc-ares-dev
+  libjemalloc-dev # the tandem binary's allocator (see CMakeLists.txt)
   # sanitizers and fuzzing (clang's runtimes ship separately)
   clang libclang-rt-14-dev
   # Lua tests and lint

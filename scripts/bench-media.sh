@@ -24,8 +24,18 @@
 # schedule. The relay is pinned to CPU 0, the generator to CPU 1; each
 # step waits for a quiet machine first. One table at the end.
 #
-# Installs nothing: scripts/setup.sh provides rtpengine-daemon. Builds
-# tandem, rtp_load and udp_forward in build/bench-media (Release).
+# The generator's latency also holds its own scheduling, so each step
+# is captured on lo too (tcpdump, pinned with the generator), and
+# pcap_residence pairs each RTP packet's copy entering the relay with
+# its copy leaving it (same SSRC, sequence number and RTP timestamp):
+# the residence, the latency the relay itself adds. The kernel stamps
+# both copies as each sendto() hands the packet to lo, in the sender's
+# context, so when tcpdump gets to run does not move them; the tap's
+# copy of every packet costs the same in every relay.
+#
+# Installs nothing: scripts/setup.sh provides rtpengine-daemon and
+# tcpdump. Builds tandem, rtp_load, udp_forward and pcap_residence in
+# build/bench-media (Release).
 # Environment:
 #   BENCH_QUICK=1          two small, short steps (a smoke test)
 #   BENCH_CALLS            the steps, calls ("100 250 500 1000 1500 2000
@@ -43,6 +53,9 @@
 #   BENCH_MIXES            "rtp srtp"
 #   BENCH_PPS              packets/s per direction per call (50)
 #   BENCH_SETUP_RATE       calls set up per second (200)
+#   BENCH_CAPTURE=0        no loopback capture, no residence figures (on
+#                          by default for every relay but direct; needs
+#                          root and tcpdump)
 #   BENCH_MAX_LOSS_PCT     the loss that ends the steps (0.1)
 #   BENCH_QUIET_WAIT       seconds a step may wait for a quiet machine
 #                          (300)
@@ -50,7 +63,8 @@
 #                          that makes a step noisy (20)
 #   BENCH_NOISE_RETRIES    times a noisy step is run again (2)
 #   BENCH_TANDEM           a tandem binary instead of the build's
-#   BENCH_KEEP=1           keep the temporary folder (logs, raw figures)
+#   BENCH_KEEP=1           keep the temporary folder (logs, raw figures,
+#                          captures)
 set -euo pipefail
 
 bench_name=bench-media
@@ -74,6 +88,7 @@ setup_rate=${BENCH_SETUP_RATE:-200}
 max_loss=${BENCH_MAX_LOSS_PCT:-0.1}
 noise_pct=${BENCH_NOISE_PCT:-20}
 noise_retries=${BENCH_NOISE_RETRIES:-2}
+capture=${BENCH_CAPTURE:-1}
 
 for tool in rtpengine taskset cmake timeout; do
   if ! command -v "$tool" >/dev/null; then
@@ -81,6 +96,12 @@ for tool in rtpengine taskset cmake timeout; do
     exit 1
   fi
 done
+
+if [ "$capture" != 0 ] && ! command -v tcpdump >/dev/null; then
+  echo "$bench_name: tcpdump missing: no residence figures (scripts/setup.sh" \
+    "installs it)" >&2
+  capture=0
+fi
 
 # Two sockets per call in the generator, four in each relay.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -94,6 +115,7 @@ gen_pid=
 
 cleanup() {
   stop_pid "$gen_pid" 3
+  capture_stop
   stop_relay
   if [ -n "${BENCH_KEEP:-}" ]; then
     echo "$bench_name: kept $work" >&2
@@ -116,11 +138,12 @@ fi
 
 show cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DTANDEM_TESTS=ON -DTANDEM_BENCH=ON
-show cmake --build "$build" --target tandem rtp_load udp_forward --parallel
+show cmake --build "$build" --target tandem rtp_load udp_forward \
+  pcap_residence --parallel
 if ! cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DTANDEM_TESTS=ON -DTANDEM_BENCH=ON >"$work/cmake.log" 2>&1 ||
-  ! cmake --build "$build" --target tandem rtp_load udp_forward --parallel \
-    >>"$work/cmake.log" 2>&1; then
+  ! cmake --build "$build" --target tandem rtp_load udp_forward \
+    pcap_residence --parallel >>"$work/cmake.log" 2>&1; then
   tail -n 20 "$work/cmake.log" >&2
   echo "$bench_name: the build failed" >&2
   exit 1
@@ -128,6 +151,7 @@ fi
 tandem=${BENCH_TANDEM:-$build/core/app/tandem}
 rtp_load="$build/tests/bench/media/rtp_load"
 udp_forward="$build/tests/bench/media/udp_forward"
+pcap_residence="$build/tests/bench/media/pcap_residence"
 
 # Relay ports: four per call (RTP and RTCP, each side), a quarter more
 # for ports held by others, tandem's range then rtpengine's, disjoint,
@@ -198,13 +222,50 @@ start_forward() {
   start_relay forward "$1"
 }
 
+# The running relay's media ports, LO-HI: what the capture keeps.
+relay_ports() {
+  case $relay_name in
+  tandem) echo "$tandem_ports" ;;
+  rtpengine) echo "$rtpengine_ports" ;;
+  forward) echo "$forward_ports" ;;
+  esac
+}
+
+# Reads the residence times from capture $1 of the step whose generator
+# line is $2, over the generator's window: it opens after the set-up
+# (setup_ms) and the warm-up, counted from the first RTP packet (the
+# first call's, a few ms after the generator starts). Sets res_keys to
+# pcap_residence's figures, each key with "res_" before it, and
+# tcpdump's (packets written, dropped by the kernel, CPU ticks); empty
+# when the generator gave no result. Deletes the capture unless
+# BENCH_KEEP is set: it can be large.
+residence_read() {
+  local file=$1 setup captured dropped ticks out cmd=()
+  res_keys=
+  read -r captured dropped ticks <<<"$capture_stats"
+  setup=$(sed -n 's/.* setup_ms=\([0-9]*\) .*/\1/p' <<<"$2")
+  if [ -n "$setup" ]; then
+    cmd=("$pcap_residence" --skip-ms $((setup + warmup_secs * 1000))
+      --window-ms $((step_secs * 1000)) "$file")
+    show "${cmd[@]}"
+    if out=$("${cmd[@]}" 2>"$work/residence.err"); then
+      res_keys=" $(sed 's/^residence //; s/\([a-z0-9_]*\)=/res_\1=/g' \
+        <<<"$out") res_captured=$captured res_kdrop=$dropped res_ticks=$ticks"
+    else
+      sed 's/^/  /' "$work/residence.err"
+    fi
+  fi
+  [ -n "${BENCH_KEEP:-}" ] || rm -f "$file"
+}
+
 # One step: $1 calls through the running relay (forward: started here)
-# on mix $2. Appends "relay mix calls quiet rc key=value..." to
-# $work/results and prints its figures; returns 1 when the steps should
-# end, 2 when other processes took more than BENCH_NOISE_PCT of a CPU
-# meanwhile (3: both).
+# on mix $2, captured on lo unless BENCH_CAPTURE=0. Appends "relay mix
+# calls quiet rc key=value..." to $work/results and prints its figures;
+# returns 1 when the steps should end, 2 when other processes took more
+# than BENCH_NOISE_PCT of a CPU meanwhile (3: both).
 run_step() {
   local calls=$1 mix=$2 quiet rc=0 line args limit
+  local pcap="$work/$relay_name-$mix-$calls.pcap" captured=
   quiet=$(wait_quiet)
   # udp_forward keeps what it latched, and the last run's phones'
   # ports, reused by this run's, would get its first packets: a fresh
@@ -225,6 +286,14 @@ run_step() {
   [ -n "$relay_pid" ] && args+=(--relay-pid "$relay_pid")
   # Setup, window and teardown, and 64*T1 twice for stragglers.
   limit=$((calls / setup_rate + calls / 1000 + warmup_secs + step_secs + 80))
+  if [ "$capture" != 0 ] && [ "$relay_name" != direct ]; then
+    if capture_start "$pcap" "$(relay_ports)"; then
+      captured=1
+    else
+      echo "$bench_name: the capture did not start: no residence figures" >&2
+      capture=0
+    fi
+  fi
   show "${gen_pin[@]}" "$rtp_load" "${args[@]}"
   "${gen_pin[@]}" timeout -k 5 "$limit" "$rtp_load" "${args[@]}" \
     >"$work/step.out" 2>"$work/step.err" &
@@ -233,16 +302,20 @@ run_step() {
   gen_pid=
   sed 's/^/  /' "$work/step.err" | head -n 8
   line=$(grep '^result ' "$work/step.out" | head -n 1 || true)
-  echo "$relay_name $mix $calls ${quiet:-quiet} $rc ${line#result }" \
+  res_keys=
+  if [ -n "$captured" ]; then
+    capture_stop
+    residence_read "$pcap" "$line"
+  fi
+  echo "$relay_name $mix $calls ${quiet:-quiet} $rc ${line#result }$res_keys" \
     >>"$work/results"
   tail -n 1 "$work/results" | awk -v hz="$hz" -v pps="$pps" \
     -v maxloss="$max_loss" -v noise="$noise_pct" "$figures_awk"'
     { figures()
       printf "  %d calls: %.0f pps offered, %.0f relayed, loss %.3f%%, " \
-        "relay cpu %.0f%%, generator %.0f%%, p50 %s, p99 %s%s\n",
+        "relay cpu %.0f%%, generator %.0f%%, p50 %s, p99 %s%s%s\n",
         $3, offered, relayed, loss, rcpu, gcpu, us_text(v["p50_us"]),
-        us_text(v["p99_us"]),
-        note != "" ? " (" note ")" : ""
+        us_text(v["p99_us"]), res_text(), note != "" ? " (" note ")" : ""
       exit stop + 2 * (other > noise) }'
 }
 
@@ -266,11 +339,13 @@ run_step_retried() {
 }
 
 # Reads a results line into v[] and the derived figures; note says why
-# the steps end after it (stop = 1), if they do. Awk code: its $ are
-# awk's.
+# the steps end after it (stop = 1), if they do. tcpdump's CPU time
+# counts as neither the relay's nor other processes': its share over
+# the window is its whole time in proportion to the packets captured
+# then. Awk code: its $ are awk's.
 # shellcheck disable=SC2016
 figures_awk='
-  function figures(   i, kv, secs, sent, ticks) {
+  function figures(   i, kv, secs, sent, ticks, capticks) {
     delete v
     for (i = 6; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     secs = (v["window_ms"] ? v["window_ms"] : 1) / 1000
@@ -281,7 +356,10 @@ figures_awk='
     rcpu = 100 * ticks / hz / secs
     percpu = ticks ? relayed_n / (ticks / hz) : 0
     gcpu = 100 * v["self_ns"] / 1e9 / secs
-    other = 100 * (v["all_ticks"] - ticks - v["self_ticks"]) / hz / secs
+    capticks = v["res_captured"] > 0 ? \
+      v["res_ticks"] * v["res_packets"] / v["res_captured"] : 0
+    other = 100 * (v["all_ticks"] - ticks - v["self_ticks"] - capticks) / \
+      hz / secs
     if (other < 0) other = 0
     note = ""; stop = 0
     if ($5 != 0 || v["up"] == "") { note = "no result, exit " $5; stop = 1 }
@@ -293,6 +371,9 @@ figures_awk='
     split("foreign bad_srtp malformed rtcp", odd, " ")
     for (i = 1; i <= 4; i++)
       if (v[odd[i]] > 0) add(v[odd[i]] " " odd[i])
+    if (v["res_kdrop"] > 0) add("capture dropped " v["res_kdrop"])
+    if (v["res_unpaired"] > 0) add(v["res_unpaired"] " unpaired")
+    if (v["res_mismatched"] > 0) add(v["res_mismatched"] " mismatched")
     if (other > noise) add("noisy")
     if (rcpu >= 95) add("relay saturated")
     if (gcpu >= 90) add("generator saturated")
@@ -301,7 +382,14 @@ figures_awk='
   function add(what) { note = note (note != "" ? ", " : "") what }
   # Latency in µs, or beyond the histogram (100 ms).
   function us(x) { return x >= 100000 ? ">100ms" : x }
-  function us_text(x) { return x >= 100000 ? "over 100 ms" : x " us" }'
+  function us_text(x) { return x >= 100000 ? "over 100 ms" : x " us" }
+  # Residence in the relay, from the capture, when there is one.
+  function has_res() { return v["res_pairs"] > 0 }
+  function res(x) { return has_res() ? x : "-" }
+  function res_text() {
+    return has_res() ? ", residence p50 " v["res_p50_us"] " us, p99 " \
+      v["res_p99_us"] " us" : ""
+  }'
 
 for mix in "${mixes[@]}"; do
   for relay in "${relays[@]}"; do
@@ -334,14 +422,16 @@ fi
 awk -v hz="$hz" -v pps="$pps" -v maxloss="$max_loss" -v noise="$noise_pct" \
   -v steps="${steps[*]}" "$figures_awk"'
   BEGIN {
-    printf "%-9s %-4s %5s %8s %8s %7s %5s %9s %6s %6s %4s %5s %s\n",
+    printf "%-9s %-4s %5s %8s %8s %7s %5s %9s %6s %6s %7s %7s %4s %5s %s\n",
       "relay", "mix", "calls", "offered", "relayed", "loss", "relay",
-      "pkts/cpu", "p50us", "p99us", "gen", "other", "note"
+      "pkts/cpu", "p50us", "p99us", "res50us", "res99us", "gen", "other",
+      "note"
   }
   { figures()
-    printf "%-9s %-4s %5d %8.0f %8.0f %6.3f%% %4.0f%% %9.0f %6s %6s %3.0f%% %4.0f%% %s\n",
+    printf "%-9s %-4s %5d %8.0f %8.0f %6.3f%% %4.0f%% %9.0f %6s %6s %7s %7s %3.0f%% %4.0f%% %s\n",
       $1, $2, $3, offered, relayed, loss, rcpu, percpu, us(v["p50_us"]),
-      us(v["p99_us"]), gcpu, other, note
+      us(v["p99_us"]), res(v["res_p50_us"]), res(v["res_p99_us"]), gcpu,
+      other, note
     key = $1 " " $2
     if (!(key in seen)) { seen[key] = 1; order[++n] = key }
     if (!stop && $3 > best[key]) {
@@ -352,6 +442,10 @@ awk -v hz="$hz" -v pps="$pps" -v maxloss="$max_loss" -v noise="$noise_pct" \
     if ($5 == 0 && v["up"] != "") {
       p50[key, $3] = v["p50_us"]; p99[key, $3] = v["p99_us"]
     }
+    if (!stop && has_res())
+      resline[key, $3] = sprintf("p50 %s us, p99 %s us, p99.9 %s us, " \
+        "max %s us (%d pairs)", v["res_p50_us"], v["res_p99_us"],
+        v["res_p999_us"], v["res_max_us"], v["res_pairs"])
   }
   END {
     print ""
@@ -376,6 +470,19 @@ awk -v hz="$hz" -v pps="$pps" -v maxloss="$max_loss" -v noise="$noise_pct" \
           ms[j], all[t] / all[r]
     }
     added("tandem"); added("rtpengine")
+    residences()
+  }
+  # The latency each relay adds, at each clean step: the residence.
+  function residences(   i, j, m, c, k, said) {
+    m = split(steps, c, " ")
+    for (i = 1; i <= n; i++)
+      for (j = 1; j <= m; j++) {
+        k = order[i]
+        if (!((k, c[j]) in resline)) continue
+        if (!said++) print "residence in the relay (loopback capture), " \
+          "at each clean step:"
+        printf "  %-14s %5d calls: %s\n", k, c[j], resline[k, c[j]]
+      }
   }
   # Latency a relay adds over udp_forward at the steps both ran (plain
   # RTP: forward has no SRTP): its p50 and p99 minus those of forward.
@@ -401,13 +508,25 @@ the end of the drain. relay: the relay process's CPU time (utime + stime,
 all threads) over the window, in % of one CPU (pinned to one: near 100%
 it is the limit). pkts/cpu: packets relayed per CPU-second of the relay.
 p50us, p99us: one-way latency from the sending phone to the receiving
-one, through the relay, in microseconds (both directions together). gen:
-the generator's CPU time in % of one CPU (near 100%, it is the limit,
-not the relay). other: all other processes' CPU time, in % of one CPU.
+one, through the relay, in microseconds (both directions together); it
+holds the generator's own scheduling too. res50us, res99us: residence in
+the relay, the latency it adds, in microseconds, from a capture on lo:
+per relayed RTP packet, the time its copy left the relay minus the time
+its copy entered it, paired by SSRC, sequence number and RTP timestamp.
+The kernel stamps each copy as its sendto() hands it to lo, in the
+sender's context, so tcpdump's own scheduling does not move the stamps;
+the tap copies every packet alike, so it costs the same in every relay
+(and counts in its CPU time). gen: the generator's CPU time in % of one
+CPU (near 100%, it is the limit, not the relay). other: all other
+processes' CPU time, in % of one CPU, tcpdump's excepted.
 Notes: relay saturated: its CPU at 95% or more; generator saturated: at
 90% or more (its latency figures then include its own queueing; compare
 BENCH_RELAYS=direct, the phones without a relay); generator behind: it
 sent under 97% of the packets due; machine busy: no quiet moment came;
+capture dropped: packets tcpdump's buffer had no room for (their pairs
+are lost to the residence figures); unpaired: packets seen entering the
+relay in the window and never leaving (dropped by the relay or by the
+capture); mismatched: pairs over 1 s apart (not one packet relayed);
 noisy: other processes took over ${noise_pct}% of a CPU in the window (the
 step is run again, ${noise_retries} times at most, and the last kept).
 forward: udp_forward, a relay process that latches each side and sends

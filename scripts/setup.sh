@@ -26,6 +26,7 @@ packages=(
   kamailio # OPTIONS benchmark: the peer tandem is measured against
   kamailio-lua-modules # calls benchmarks: Kamailio routing in Lua (app_lua)
   rtpengine-daemon # media benchmark: the relay tandem is measured against
+  tcpdump # media benchmark: each relay's residence time, from a capture
 )
 
 missing=()

@@ -1,15 +1,19 @@
 # shellcheck shell=bash disable=SC2034,SC2154 # variables shared both ways
 # Helpers of the media relay benchmark (scripts/bench-media.sh), sourced
 # after `set -euo pipefail` with $bench_name and $work set: starting and
-# stopping the relays (tandem, rtpengine) by PID, free ports, and
-# waiting for a quiet machine. Every process started here is stopped by
-# its PID, never by name.
+# stopping the relays (tandem, rtpengine) by PID, free ports, waiting
+# for a quiet machine, and the loopback capture a step's residence
+# times are read from (tcpdump, then pcap_residence). Every process
+# started here is stopped by its PID, never by name.
 
 # shellcheck source-path=SCRIPTDIR source=../processes.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../processes.sh"
 
 relay_pid=
 relay_name=
+capture_pid=
+capture_ticks0= # tcpdump's CPU ticks once it listened
+capture_stats=
 hz=$(getconf CLK_TCK)
 
 # Prints a command, shell-quoted, as it is run ("$ " first), and keeps
@@ -129,4 +133,66 @@ wait_quiet() {
       said=1
     fi
   done
+}
+
+# Starts tcpdump on lo, pinned like the generator, writing $1 (classic
+# pcap, ns stamps): UDP to or from the relay's media ports ($2, LO-HI),
+# without the signalling. 64 bytes of each packet hold the RTP header
+# behind Ethernet and IPv4 headers; the 64 MiB buffer absorbs the
+# moments tcpdump waits for its CPU. Returns once it listens, or 1
+# with its words on stderr.
+capture_start() {
+  local file=$1 ports=$2 filter cmd=()
+  filter="udp and portrange $ports and not port $sip_port"
+  filter+=" and not port $uas_port and not port $uac_port"
+  filter+=" and not port $ng_port"
+  cmd=("${gen_pin[@]}" tcpdump -i lo -n -s 64 -B 65536
+    --time-stamp-precision=nano -w "$file" "$filter")
+  show "${cmd[@]}"
+  "${cmd[@]}" 2>"$work/tcpdump.err" &
+  capture_pid=$!
+  for _ in $(seq 1 100); do
+    if grep -q '^tcpdump: listening' "$work/tcpdump.err"; then
+      capture_ticks0=$(pid_ticks "$capture_pid")
+      return 0
+    fi
+    kill -0 "$capture_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  head -n 3 "$work/tcpdump.err" >&2
+  stop_pid "$capture_pid" 1
+  capture_pid=
+  return 1
+}
+
+# Process $1's CPU time (utime + stime) in ticks; 0 when it is gone.
+pid_ticks() {
+  awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# Stops the capture: SIGINT, on which tcpdump writes out what it holds
+# and its counts, then waits for it (10 s, then SIGKILL). The kernel
+# hands tcpdump its ring's blocks when full or 1 s old (its buffer
+# timeout), and a block still filling at the signal is lost: the last
+# packets are given that second first. Sets capture_stats to "captured
+# dropped ticks": the packets it wrote, those the kernel dropped (its
+# buffer full), and its CPU time in ticks since it listened (its
+# start-up left out).
+capture_stop() {
+  local pid=$capture_pid ticks
+  capture_stats="0 0 0"
+  [ -n "$pid" ] || return 0
+  capture_pid=
+  sleep 1.1
+  ticks=$(($(pid_ticks "$pid") - capture_ticks0))
+  kill -INT "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  stop_pid "$pid" 1
+  capture_stats=$(awk -v ticks="$ticks" '
+    /packets captured$/ { c = $1 }
+    /packets dropped by kernel$/ { d = $1 }
+    END { print c + 0, d + 0, ticks }' "$work/tcpdump.err")
 }

@@ -21,6 +21,8 @@ static int answer_build(struct b2b_call *call, struct b2b_leg *leg,
 	char reason[128];
 	int rc;
 
+	if (!txn_request(call->a_st))
+		return EPROTO; /* answered already, and lingering */
 	snprintf(reason, sizeof(reason), "%.*s", TND_SLICE_FMT(res->reason));
 	if ((rc = b2b_side_response_new(&call->a, txn_request(call->a_st),
 					res->status, reason, out)))

@@ -171,7 +171,7 @@ int call_answer_a(struct b2b_call *call, uint16_t status, const char *reason,
 	struct sip_msg *res;
 	int rc;
 
-	if (call->a_final_sent || !call->a_st)
+	if (call->a_final_sent || !call->a_st || !txn_request(call->a_st))
 		return EPROTO;
 	if ((rc = sip_msg_response_new(txn_request(call->a_st), status, reason,
 				       tnd_slice_from_cstr(call->a_tag), &res)))

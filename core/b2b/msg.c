@@ -251,7 +251,8 @@ int b2b_msg_reply(struct b2b_msg *req, uint16_t status, const char *reason,
 	struct sip_msg *res;
 	int rc;
 
-	if (!req->st || req->replied)
+	/* No request left in st: it was answered (and now lingers). */
+	if (!req->st || req->replied || !txn_request(req->st))
 		return EPROTO;
 	if (status < 100 || status > 699 || !headers_ok(headers, nheaders))
 		return EINVAL;

@@ -153,6 +153,8 @@ static int relay_answer_build(struct b2b_relay *relay,
 	char reason[128];
 	int rc;
 
+	if (!req)
+		return EPROTO; /* answered already, and lingering */
 	snprintf(reason, sizeof(reason), "%.*s", TND_SLICE_FMT(res->reason));
 	if (res->status < 300 && (relay->method == SIP_METHOD_INVITE ||
 				  relay->method == SIP_METHOD_UPDATE))

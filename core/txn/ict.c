@@ -75,12 +75,15 @@ static void on_final(struct txn *t, const struct sip_msg *res)
 		/* RFC 6026 §8.4: wait in Accepted for 2xx retransmissions. */
 		txn_set_state(t, TXN_ACCEPTED);
 		txn_start_timeout(t, txn_64t1(t), txn_on_linger_end);
+		txn_forget_later(t);
 		txn_emit(t, TXN_EV_RESPONSE, res, 0);
 		return;
 	}
 	txn_set_state(t, TXN_COMPLETED);
 	txn_start_timeout(t, t->reliable ? 0 : TXN_TIMER_D_MS,
 			  txn_on_linger_end);
+	if (!t->reliable)
+		txn_forget_later(t);
 	/*
 	 * §17.1.1.2: the response goes up whatever becomes of the ACK, so
 	 * a failed send is reported after it, not instead of it.

@@ -111,6 +111,7 @@ static void enter_final(struct txn *t, uint16_t status)
 					  on_timer_g);
 		txn_start_timeout(t, txn_64t1(t), txn_on_timeout_end);
 	}
+	txn_forget_later(t);
 }
 
 /* RFC 2543 peers' ACKs are matched by the To tag of our response. */
@@ -118,7 +119,7 @@ static int keep_to_tag(struct txn *t, const struct sip_msg *res)
 {
 	char *tag;
 
-	if (!t->legacy || !res->to.tag.len)
+	if (!t->key.legacy || !res->to.tag.len)
 		return 0;
 	if (!(tag = tnd_slice_dup(res->to.tag)))
 		return ENOMEM;

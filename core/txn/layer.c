@@ -62,6 +62,7 @@ void txn_layer_free(struct txn_layer *layer)
 {
 	if (!layer)
 		return;
+	txn_forget_due(layer);
 	free_all(layer, &layer->clients);
 	free_all(layer, &layer->servers);
 	txn_table_free(&layer->clients);
@@ -149,6 +150,7 @@ void txn_layer_receive(struct txn_layer *layer, struct sip_msg *msg_take,
 {
 	struct txn *t;
 
+	txn_forget_due(layer);
 	if (!msg_take->is_request) {
 		receive_response(layer, msg_take);
 		sip_msg_free(msg_take);
@@ -263,6 +265,8 @@ int txn_server_reply(struct txn *st, uint16_t status, const char *reason,
 	struct sip_msg *res;
 	int rc = 0;
 
+	if (!st->req)
+		return EPROTO; /* answered, and lingering */
 	if (!to_tag.len && status > 100) {
 		if ((rc = tnd_rand_token(tag, TND_RAND_TOKEN_CHARS)))
 			return rc;

@@ -58,5 +58,7 @@ void txn_nict_on_response(struct txn *t, const struct sip_msg *res)
 	/* Timer K: T4 for unreliable transports, zero for reliable ones. */
 	txn_start_timeout(t, t->reliable ? 0 : t->layer->config.t4_ms,
 			  txn_on_linger_end);
+	if (!t->reliable)
+		txn_forget_later(t);
 	txn_emit(t, TXN_EV_RESPONSE, res, 0);
 }

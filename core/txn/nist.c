@@ -35,6 +35,8 @@ int txn_nist_respond(struct txn *t, const struct sip_msg *res)
 		txn_set_state(t, TXN_COMPLETED);
 		txn_start_timeout(t, t->reliable ? 0 : txn_64t1(t),
 				  txn_on_linger_end);
+		if (!t->reliable)
+			txn_forget_later(t);
 	}
 	if ((rc = txn_resend(t)))
 		txn_fail(t, rc);

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "tandem/mem.h"
-#include "tandem/rand.h"
 #include "txn_int.h"
 
 #define TABLE_INITIAL_BUCKETS 1024
@@ -23,26 +22,23 @@ static uint32_t fnv1a(uint32_t h, struct tnd_slice s)
 	return h;
 }
 
+static uint32_t legacy_hash(struct tnd_slice call_id, uint32_t cseq_number)
+{
+	return fnv1a(2166136261u, call_id) ^ (cseq_number * 2654435761u);
+}
+
 /* RFC 3261 §17.2.3: a branch starting with the cookie is unique. */
-static bool has_cookie(const struct sip_msg *msg)
+static uint32_t msg_hash(const struct sip_msg *msg)
 {
-	const struct tnd_slice b = msg->via.branch;
-	const size_t n = sizeof(TND_BRANCH_COOKIE) - 1;
-
-	return b.len > n && memcmp(b.p, TND_BRANCH_COOKIE, n) == 0;
+	return txn_branch_has_cookie(msg->via.branch)
+		   ? fnv1a(2166136261u, msg->via.branch)
+		   : legacy_hash(msg->call_id, msg->cseq.number);
 }
 
-static uint32_t legacy_hash(const struct sip_msg *msg)
+static uint32_t key_hash(const struct txn_key *key)
 {
-	uint32_t h = fnv1a(2166136261u, msg->call_id);
-
-	return h ^ (msg->cseq.number * 2654435761u);
-}
-
-static uint32_t key_hash(const struct sip_msg *msg)
-{
-	return has_cookie(msg) ? fnv1a(2166136261u, msg->via.branch)
-			       : legacy_hash(msg);
+	return key->legacy ? legacy_hash(key->call_id, key->cseq_number)
+			   : fnv1a(2166136261u, key->branch);
 }
 
 int txn_table_init(struct txn_table *table)
@@ -144,14 +140,14 @@ static struct txn_table *table_of(struct txn_layer *layer, struct txn *t)
 
 void txn_table_add_client(struct txn_layer *layer, struct txn *t)
 {
-	t->hash = key_hash(t->req);
+	/* Our own branches: always with the cookie, matched by branch. */
+	t->hash = fnv1a(2166136261u, t->key.branch);
 	table_add(&layer->clients, t);
 }
 
 void txn_table_add_server(struct txn_layer *layer, struct txn *t)
 {
-	t->legacy = !has_cookie(t->req);
-	t->hash = key_hash(t->req);
+	t->hash = key_hash(&t->key);
 	table_add(&layer->servers, t);
 }
 
@@ -215,30 +211,29 @@ struct txn *txn_table_match_response(struct txn_layer *layer,
 	h = fnv1a(2166136261u, res->via.branch);
 	for (t = walk_first(&layer->clients, h, &w); t; t = walk_next(&w, t)) {
 		if (t->hash == h &&
-		    tnd_slice_eq(t->req->via.branch, res->via.branch) &&
-		    tnd_slice_eq(t->req->cseq.method_name,
-				 res->cseq.method_name))
+		    tnd_slice_eq(t->key.branch, res->via.branch) &&
+		    tnd_slice_eq(t->key.cseq_method, res->cseq.method_name))
 			return t;
 	}
 	return NULL;
 }
 
-static bool same_sent_by(const struct sip_via *a, const struct sip_via *b)
+static bool same_sent_by(const struct txn_key *key, const struct sip_via *v)
 {
-	return tnd_slice_caseeq(a->host, b->host) && a->port == b->port;
+	return tnd_slice_caseeq(key->host, v->host) && key->port == v->port;
 }
 
 /* §17.2.3 with the cookie: branch, sent-by, and the method (ACK: INVITE). */
 static bool matches_branch(const struct txn *t, const struct sip_msg *req,
 			   enum sip_method method)
 {
-	const struct sip_msg *orig = t->req;
+	const struct txn_key *key = &t->key;
 
-	return !t->legacy && tnd_slice_eq(orig->via.branch, req->via.branch) &&
-	       same_sent_by(&orig->via, &req->via) &&
+	return !key->legacy && tnd_slice_eq(key->branch, req->via.branch) &&
+	       same_sent_by(key, &req->via) &&
 	       (method == SIP_METHOD_UNKNOWN
-		    ? tnd_slice_eq(orig->method_name, req->method_name)
-		    : orig->method == method);
+		    ? tnd_slice_eq(key->method_name, req->method_name)
+		    : key->method == method);
 }
 
 /*
@@ -250,27 +245,27 @@ static bool matches_branch(const struct txn *t, const struct sip_msg *req,
 static bool matches_legacy(const struct txn *t, const struct sip_msg *req,
 			   enum sip_method as)
 {
-	const struct sip_msg *orig = t->req;
+	const struct txn_key *key = &t->key;
 	bool is_ack = req->method == SIP_METHOD_ACK;
 	struct tnd_slice ours = tnd_slice_from_cstr(t->out_to_tag);
 
-	return t->legacy && tnd_slice_eq(orig->ruri_text, req->ruri_text) &&
-	       tnd_slice_eq(orig->from.tag, req->from.tag) &&
-	       tnd_slice_eq(is_ack ? ours : orig->to.tag, req->to.tag) &&
-	       tnd_slice_eq(orig->call_id, req->call_id) &&
-	       orig->cseq.number == req->cseq.number &&
-	       tnd_slice_eq(orig->via.branch, req->via.branch) &&
-	       same_sent_by(&orig->via, &req->via) &&
+	return key->legacy && tnd_slice_eq(key->ruri, req->ruri_text) &&
+	       tnd_slice_eq(key->from_tag, req->from.tag) &&
+	       tnd_slice_eq(is_ack ? ours : key->to_tag, req->to.tag) &&
+	       tnd_slice_eq(key->call_id, req->call_id) &&
+	       key->cseq_number == req->cseq.number &&
+	       tnd_slice_eq(key->branch, req->via.branch) &&
+	       same_sent_by(key, &req->via) &&
 	       (as == SIP_METHOD_UNKNOWN
-		    ? tnd_slice_eq(orig->method_name, req->method_name)
-		    : orig->method == as);
+		    ? tnd_slice_eq(key->method_name, req->method_name)
+		    : key->method == as);
 }
 
 static struct txn *match_server(struct txn_layer *layer,
 				const struct sip_msg *req, enum sip_method as)
 {
-	bool legacy = !has_cookie(req);
-	uint32_t h = key_hash(req);
+	bool legacy = !txn_branch_has_cookie(req->via.branch);
+	uint32_t h = msg_hash(req);
 	struct table_walk w;
 	struct txn *t;
 

@@ -20,10 +20,11 @@ static const char *const state_names[] = {
 struct txn *txn_new(struct txn_layer *layer, enum txn_kind kind,
 		    struct sip_msg *req_take, const struct net_peer *peer)
 {
-	struct txn *t = tnd_calloc(1, sizeof(*t));
+	struct txn *t = tnd_calloc(1, sizeof(*t) + txn_key_size(req_take));
 
 	if (!t)
 		return NULL;
+	txn_key_copy(&t->key, t->key_bytes, req_take);
 	tnd_log_debug("txn %p: new %s for %.*s", (void *)t,
 		      kind == TXN_ICT || kind == TXN_NICT ? "client" : "server",
 		      TND_SLICE_FMT(req_take->method_name));
@@ -57,6 +58,69 @@ static void txn_free(struct txn *t)
 	tnd_free(t->peer_name);
 	tnd_free(t->ack);
 	tnd_free(t);
+}
+
+void txn_forget_later(struct txn *t)
+{
+	if (t->forget_queued || !t->req)
+		return;
+	txn_hold(t); /* until txn_forget_due: it may end meanwhile */
+	t->forget_queued = true;
+	t->forget_next = t->layer->forget;
+	t->layer->forget = t;
+}
+
+/*
+ * What a lingering transaction still sends: a server's last response
+ * (NIST; IST in Completed, resent by Timer G); an ICT's ACK, which is
+ * kept apart. An ICT in Accepted keeps its request: an extra 2xx from a
+ * forking proxy reaches the TU, which makes that dialog from it.
+ */
+static void forget(struct txn *t)
+{
+	bool keeps_out = t->kind == TXN_NIST ||
+			 (t->kind == TXN_IST && t->state == TXN_COMPLETED);
+
+	if (t->kind != TXN_ICT || t->state != TXN_ACCEPTED) {
+		sip_msg_free(t->req);
+		t->req = NULL;
+	}
+	if (!keeps_out) {
+		tnd_free(t->out);
+		t->out = NULL;
+		t->out_len = 0;
+	}
+}
+
+/* Ending: the list lets go of t (the list is short, what ended finals
+ * since the last message or timer end), so that t goes with its last
+ * holder, as any ending transaction does. */
+static void forget_cancel(struct txn *t)
+{
+	struct txn **pp = &t->layer->forget;
+
+	if (!t->forget_queued)
+		return;
+	while (*pp != t)
+		pp = &(*pp)->forget_next;
+	*pp = t->forget_next;
+	t->forget_next = NULL;
+	t->forget_queued = false;
+	txn_release(t);
+}
+
+void txn_forget_due(struct txn_layer *layer)
+{
+	struct txn *t;
+
+	while ((t = layer->forget)) {
+		layer->forget = t->forget_next;
+		t->forget_next = NULL;
+		t->forget_queued = false;
+		if (!t->dead)
+			forget(t);
+		txn_release(t);
+	}
 }
 
 void txn_hold(struct txn *t)
@@ -99,6 +163,7 @@ void txn_end(struct txn *t)
 	if (t->in_table)
 		txn_table_remove(t->layer, t);
 	txn_hold(t);
+	forget_cancel(t);
 	txn_emit(t, TXN_EV_TERMINATED, NULL, 0);
 	t->fn = NULL;
 	t->dead = true;
@@ -169,6 +234,7 @@ void txn_on_timeout_end(struct tnd_timer *timer, void *arg)
 	struct txn *t = arg;
 
 	(void)timer;
+	txn_forget_due(t->layer); /* a fresh start: a safe point */
 	txn_hold(t);
 	txn_emit(t, TXN_EV_TIMEOUT, NULL, 0);
 	txn_end(t);
@@ -180,6 +246,7 @@ void txn_on_linger_end(struct tnd_timer *timer, void *arg)
 	struct txn *t = arg;
 
 	(void)timer;
+	txn_forget_due(t->layer); /* a fresh start: a safe point */
 	txn_hold(t);
 	txn_end(t);
 	txn_release(t);
@@ -194,6 +261,11 @@ void txn_set_handler(struct txn *t, txn_event_fn fn, void *arg)
 const struct sip_msg *txn_request(const struct txn *t)
 {
 	return t->req;
+}
+
+struct tnd_slice txn_branch(const struct txn *t)
+{
+	return t->key.branch;
 }
 
 enum txn_kind txn_kind_of(const struct txn *t)

@@ -25,11 +25,32 @@ enum txn_state {
 	TXN_TERMINATED,
 };
 
+/*
+ * What matches a transaction (RFC 3261 §17.1.3, §17.2.3), copied out of
+ * its request into the transaction's own block (struct txn's key_bytes):
+ * a transaction lingering to absorb retransmissions (Timers D, I, J, K,
+ * L) needs only this, and drops its request (txn_forget_later).
+ */
+struct txn_key {
+	struct tnd_slice branch; /* the top Via's */
+	struct tnd_slice host;   /* the top Via's sent-by */
+	uint16_t port;
+	enum sip_method method;
+	struct tnd_slice method_name;
+	struct tnd_slice cseq_method;
+	/* RFC 2543 matching, for a branch without the magic cookie. */
+	bool legacy;
+	struct tnd_slice ruri, from_tag, to_tag, call_id;
+	uint32_t cseq_number;
+};
+
 struct txn {
 	struct txn_layer *layer;
 	enum txn_kind kind;
 	enum txn_state state;
-	struct sip_msg *req;  /* the request that made it: owned */
+	struct txn_key key;
+	/* The request that made it: owned; NULL once forgotten. */
+	struct sip_msg *req;
 	struct net_peer peer; /* client: next hop; server: where answers go */
 	char *peer_name;      /* client over TLS: the name to verify, or NULL */
 	bool reliable;
@@ -51,10 +72,13 @@ struct txn {
 	struct txn *hnext; /* hash chain */
 	uint32_t hash;
 	bool in_table;
-	bool legacy; /* RFC 2543 matching: no magic cookie in the branch */
+
+	struct txn *forget_next; /* in the layer's list while forget_queued */
+	bool forget_queued;
 
 	unsigned busy;
 	bool dead;
+	char key_bytes[]; /* what `key` points at */
 };
 
 /*
@@ -80,11 +104,22 @@ struct txn_layer {
 	struct txn_table clients;
 	struct txn_table servers;
 	struct txn_stats stats;
+	struct txn *forget; /* txn_forget_later's list, newest first */
 };
 
 /* txn.c: life, state, sending, timers and events. */
 struct txn *txn_new(struct txn_layer *layer, enum txn_kind kind,
 		    struct sip_msg *req_take, const struct net_peer *peer);
+/*
+ * After a final response: t lingers only to absorb retransmissions, so
+ * its request (and what it sent, when that is never sent again) can go.
+ * Not at once: whoever made the response may still hold t->req (the TU
+ * is handed it with the request); txn_forget_due does it before the
+ * layer's next message and when a transaction's last timer fires: a
+ * fresh start from the loop, with no caller from before on the stack.
+ */
+void txn_forget_later(struct txn *t);
+void txn_forget_due(struct txn_layer *layer);
 void txn_hold(struct txn *t);
 void txn_release(struct txn *t);
 void txn_set_state(struct txn *t, enum txn_state state);
@@ -109,6 +144,11 @@ uint64_t txn_64t1(const struct txn *t);
 void txn_on_timeout_end(struct tnd_timer *timer, void *arg);
 /* Ends the transaction when `timeout` fires (D, I, J, K, L, M). */
 void txn_on_linger_end(struct tnd_timer *timer, void *arg);
+
+/* key.c: what txn_new copies out of the request (see struct txn_key). */
+bool txn_branch_has_cookie(struct tnd_slice branch);
+size_t txn_key_size(const struct sip_msg *req);
+void txn_key_copy(struct txn_key *key, char *bytes, const struct sip_msg *req);
 
 /* table.c: matching (RFC 3261 §17.1.3, §17.2.3). */
 int txn_table_init(struct txn_table *table);

@@ -78,7 +78,8 @@ struct txn_tu {
 	 * A request no transaction absorbed. `st` is its new server
 	 * transaction, or NULL for an ACK that matched none (the ACK of a
 	 * 2xx, which belongs to the dialog, or a stray). `req` stays valid
-	 * as long as `st` lives (txn_request); an ACK only for the call.
+	 * until `st` has sent its final response and the layer has taken
+	 * its next message (txn_request); an ACK only for the call.
 	 * `from` is where responses go (RFC 3261 §18.2.2, RFC 3581).
 	 */
 	void (*on_request)(void *arg, struct txn *st, const struct sip_msg *req,
@@ -177,7 +178,16 @@ struct txn *txn_layer_find_invite(struct txn_layer *layer,
 
 /* Binds (or with fn == NULL detaches) the handler of a transaction. */
 void txn_set_handler(struct txn *t, txn_event_fn fn, void *arg);
+/*
+ * The request that made `t`; NULL once `t` only lingers to absorb
+ * retransmissions (after its final response, by the layer's next
+ * message), but for an INVITE client transaction in Accepted, which
+ * keeps it for the dialogs of further 2xx.
+ */
 const struct sip_msg *txn_request(const struct txn *t);
+/* The branch of its request's top Via (a client's: ours), for as long
+ * as `t` lives, request or not. */
+struct tnd_slice txn_branch(const struct txn *t);
 enum txn_kind txn_kind_of(const struct txn *t);
 /* "Calling", "Proceeding", "Completed", "Accepted", "Confirmed",
  * "Trying", "Terminated": for logs and tests. */

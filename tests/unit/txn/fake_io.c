@@ -490,14 +490,33 @@ int fake_start(struct fake_env *e, const struct net_peer *to,
 	return txn_client_start(e->layer, req, to, fake_events_fn, rec, out);
 }
 
+/*
+ * The peer's copy of client transaction ct's request: the last one sent
+ * with its branch (a lingering transaction has let its own go).
+ */
+static const struct sip_msg *peer_copy(struct fake_env *e, const struct txn *ct)
+{
+	for (size_t i = e->io.nsends; i-- > 0;) {
+		const struct sip_msg *m = fake_sent(e, i);
+
+		if (m && m->is_request && m->method != SIP_METHOD_ACK &&
+		    tnd_slice_eq(m->via.branch, txn_branch(ct)))
+			return m;
+	}
+	return NULL;
+}
+
 int fake_reply(struct fake_env *e, const struct txn *ct, uint16_t status,
 	       const char *to_tag)
 {
-	const struct sip_msg *req = txn_request(ct);
+	const struct sip_msg *req =
+	    txn_request(ct) ? txn_request(ct) : peer_copy(e, ct);
 	struct sip_msg *built, *res;
 	struct net_peer from;
 	int rc;
 
+	if (!req)
+		return ENOENT;
 	rc = sip_msg_response_new(req, status, NULL,
 				  tnd_slice_from_cstr(to_tag), &built);
 	if (rc != 0)
@@ -518,6 +537,8 @@ int fake_respond(struct txn *st, uint16_t status, const char *to_tag)
 	struct sip_msg *res;
 	int rc;
 
+	if (!txn_request(st))
+		return EPROTO; /* answered, and lingering: as the TU finds it */
 	rc = sip_msg_response_new(txn_request(st), status, NULL,
 				  tnd_slice_from_cstr(to_tag), &res);
 	if (rc != 0)

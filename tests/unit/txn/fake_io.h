@@ -178,7 +178,8 @@ int fake_start(struct fake_env *e, const struct net_peer *to,
  * parsed back, received from the UAS peer over the Via's transport. */
 int fake_reply(struct fake_env *e, const struct txn *ct, uint16_t status,
 	       const char *to_tag);
-/* The TU answering server transaction st: txn_server_respond's result. */
+/* The TU answering server transaction st: txn_server_respond's result;
+ * EPROTO once st has let its request go. */
 int fake_respond(struct txn *st, uint16_t status, const char *to_tag);
 /* Send i / TU request i, parsed (freed with the environment); or NULL. */
 const struct sip_msg *fake_sent(struct fake_env *e, size_t i);

@@ -304,6 +304,49 @@ TXN_CASE(test_ict_2xx_retransmissions_passed_up)
 	return 0;
 }
 
+/*
+ * Completed after a 300-699 lets the request go by the next message: the
+ * ACK it keeps answers every retransmitted final, matched by the branch.
+ */
+TXN_CASE(test_ict_completed_lets_request_go)
+{
+	struct txn *ct;
+
+	CHECK_INT(start_ict(e, NET_UDP, &ct), 0);
+	fake_until(e, 300);
+	CHECK_INT(fake_reply(e, ct, 486, "b1"), 0);
+	CHECK(txn_request(ct) != NULL);
+	fake_until(e, 2000);
+	CHECK_INT(fake_reply(e, ct, 486, "b1"), 0);
+	CHECK(txn_request(ct) == NULL);
+	CHECK_STR(txn_branch(ct), "z9hG4bKict1");
+	fake_until(e, 3000);
+	CHECK_INT(fake_reply(e, ct, 486, "b1"), 0);
+	CHECK_SENDS(e, "INVITE@0 ACK@300 ACK@2000 ACK@3000");
+	CHECK_EVENTS(&e->ev, "486@300");
+	return 0;
+}
+
+/*
+ * Accepted keeps its request: a 2xx from another fork, however late,
+ * makes a dialog of its own from it (the TU's business).
+ */
+TXN_CASE(test_ict_accepted_keeps_request)
+{
+	struct txn *ct;
+
+	CHECK_INT(start_ict(e, NET_UDP, &ct), 0);
+	fake_until(e, 100);
+	CHECK_INT(fake_reply(e, ct, 200, "fork1"), 0);
+	fake_until(e, 5000);
+	CHECK_INT(fake_reply(e, ct, 200, "fork2"), 0);
+	CHECK(txn_request(ct) != NULL);
+	CHECK_INT(txn_request(ct)->method, SIP_METHOD_INVITE);
+	CHECK_STR(txn_request(ct)->call_id, "ict-1@127.0.0.1");
+	CHECK_EVENTS(&e->ev, "200@100 200@5000");
+	return 0;
+}
+
 /* A forked INVITE: a 2xx from every branch reaches the TU. */
 TXN_CASE(test_ict_2xx_from_each_fork_passed_up)
 {
@@ -475,6 +518,8 @@ static const struct test_case cases[] = {
 	TEST(test_ict_final_after_provisional),
 	TEST(test_ict_2xx_moves_to_accepted_without_ack),
 	TEST(test_ict_2xx_retransmissions_passed_up),
+	TEST(test_ict_completed_lets_request_go),
+	TEST(test_ict_accepted_keeps_request),
 	TEST(test_ict_2xx_from_each_fork_passed_up),
 	TEST(test_ict_timer_m_ends_accepted),
 	TEST(test_ict_tcp_no_retransmissions_timer_b),

@@ -320,6 +320,51 @@ TXN_CASE(test_ist_accepted_absorbs_invite_retransmissions)
 	return 0;
 }
 
+/*
+ * Accepted lets the request go by the next message; the TU's 2xx resends
+ * (built from its own copy) still go out, INVITE resends are absorbed.
+ */
+TXN_CASE(test_ist_accepted_lets_request_go)
+{
+	struct sip_msg *ok;
+	struct txn *st;
+
+	CHECK_INT(invite_then_answer(e, NET_UDP, 1000, 200, &st), 0);
+	fake_until(e, 1500);
+	CHECK_INT(send_invite(e, NET_UDP), 0);
+	CHECK(txn_request(st) == NULL);
+	CHECK_STR(txn_branch(st), BRANCH);
+	CHECK_INT(fake_respond(st, 200, "s1"), EPROTO);
+	CHECK_INT(sip_msg_response_new(fake_tu_request(e, 0), 200, NULL,
+				       TND_SLICE_LIT("s1"), &ok),
+		  0);
+	fake_until(e, 2000);
+	CHECK_INT(txn_server_respond(st, ok), 0);
+	fake_until(e, 2500);
+	CHECK_INT(send_invite(e, NET_UDP), 0);
+	CHECK_SENDS(e, "100@200 200@1000 200@2000");
+	CHECK_REQUESTS(e, "INVITE@0");
+	CHECK_STATE(st, "Accepted");
+	return 0;
+}
+
+/* Completed keeps the final it resends (Timer G, INVITE resends). */
+TXN_CASE(test_ist_completed_lets_request_go)
+{
+	struct txn *st;
+
+	CHECK_INT(invite_then_answer(e, NET_UDP, 1000, 404, &st), 0);
+	fake_until(e, 1200);
+	CHECK_INT(send_invite(e, NET_UDP), 0);
+	CHECK(txn_request(st) == NULL);
+	fake_until(e, 1300);
+	CHECK_INT(send_invite(e, NET_UDP), 0);
+	fake_until(e, 1500);
+	CHECK_SENDS(e, "100@200 404@1000 404@1200 404@1300 404@1500");
+	CHECK_STATE(st, "Completed");
+	return 0;
+}
+
 /* The TU's own 2xx retransmissions go out through the transaction. */
 TXN_CASE(test_ist_accepted_sends_tu_2xx_retransmissions)
 {
@@ -489,6 +534,8 @@ static const struct test_case cases[] = {
 	TEST(test_ist_2xx_moves_to_accepted),
 	TEST(test_ist_timer_l_ends_accepted),
 	TEST(test_ist_accepted_absorbs_invite_retransmissions),
+	TEST(test_ist_accepted_lets_request_go),
+	TEST(test_ist_completed_lets_request_go),
 	TEST(test_ist_accepted_sends_tu_2xx_retransmissions),
 	TEST(test_ist_accepted_refuses_other_responses),
 	TEST(test_ist_ack_of_2xx_reaches_tu_without_st),

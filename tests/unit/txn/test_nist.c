@@ -197,6 +197,35 @@ TXN_CASE(test_nist_request_after_timer_j_is_new)
 
 /* ---- refusals, errors, TCP ---------------------------------------------- */
 
+/*
+ * Completed keeps what matches retransmissions and the final to resend;
+ * the request goes before the layer's next message.
+ */
+TXN_CASE(test_nist_completed_lets_request_go)
+{
+	struct txn *st;
+
+	CHECK_INT(request_then_answer(e, NET_UDP, 300, 200, &st), 0);
+	CHECK(txn_request(st) != NULL);
+	fake_until(e, 500);
+	CHECK_INT(send_options(e, NET_UDP), 0);
+	CHECK(txn_request(st) == NULL);
+	CHECK_STR(txn_branch(st), "z9hG4bKnist1");
+	fake_until(e, 1500);
+	CHECK_INT(send_options(e, NET_UDP), 0);
+	CHECK_SENDS(e, "200@300 200@500 200@1500");
+	CHECK(memcmp(e->io.sends[2].data, e->io.sends[0].data,
+		     e->io.sends[0].len) == 0);
+	CHECK_INT(fake_respond(st, 500, "s1"), EPROTO);
+	CHECK_INT(txn_server_reply(st, 500, NULL, TND_SLICE_LIT("s1"), NULL),
+		  EPROTO);
+	CHECK_REQUESTS(e, "OPTIONS@0");
+	CHECK_STATE(st, "Completed");
+	fake_until(e, 32300);
+	CHECK_INT(fake_live(e, TXN_NIST), 0);
+	return 0;
+}
+
 TXN_CASE(test_nist_respond_after_final_refused)
 {
 	struct txn *st;
@@ -250,6 +279,7 @@ static const struct test_case cases[] = {
 	TEST(test_nist_final_after_provisional),
 	TEST(test_nist_timer_j_is_64_t1_on_udp),
 	TEST(test_nist_request_after_timer_j_is_new),
+	TEST(test_nist_completed_lets_request_go),
 	TEST(test_nist_respond_after_final_refused),
 	TEST(test_nist_send_failure_is_transport_error),
 	TEST(test_nist_tcp_timer_j_zero),

@@ -155,6 +155,9 @@ static int leg_dialog_from(struct b2b_leg *leg, const struct sip_msg *res)
 
 	if (!res->to.tag.len || !ict)
 		return 0;
+	if (!txn_request(ict))
+		return EINVAL; /* a lingering transaction: its request is gone
+				*/
 	if (leg->side.dialog) {
 		if (!dialog_is_early(leg->side.dialog) ||
 		    tnd_slice_eq_cstr(res->to.tag,
@@ -239,8 +242,7 @@ static void leg_refuse_answer(struct b2b_leg *leg, const struct sip_msg *ok)
 		fork->state = LEG_ANSWERED;
 		fork->next = leg->next;
 		leg->next = fork;
-		if (dialog_uac_new(txn_request(txn_route_current(leg->route)),
-				   ok, LEG_CONTACT, &fork->side.dialog))
+		if (dialog_uac_fork(leg->side.dialog, ok, &fork->side.dialog))
 			return;
 	} else {
 		leg->state = LEG_ANSWERED;

@@ -174,6 +174,42 @@ out:
 	return err;
 }
 
+int dialog_uac_fork(const struct dialog *sibling,
+		    const struct sip_msg *response, struct dialog **out)
+{
+	struct dialog_parts p = { .local_contact = sibling->local_contact };
+	struct dialog *d = NULL;
+	int err;
+
+	*out = NULL;
+	if (!sibling->is_uac || response->is_request ||
+	    !has_dialog_headers(response) || response->status <= 100 ||
+	    response->status >= 300 || response->to.tag.len == 0 ||
+	    !tnd_slice_eq_cstr(response->call_id, sibling->call_id) ||
+	    !tnd_slice_eq_cstr(response->from.tag, sibling->local_tag))
+		return EINVAL;
+	if ((err = contact_uri(response, &p.target)))
+		return err;
+	p.call_id = tnd_slice_from_cstr(sibling->call_id);
+	p.local_tag = tnd_slice_from_cstr(sibling->local_tag);
+	p.remote_tag = response->to.tag;
+	p.local_uri = tnd_slice_from_cstr(sibling->local_uri);
+	p.remote_uri = response->to.uri;
+	if ((err = dialog_alloc(&p, &d)) ||
+	    (err = copy_route_set(d, response, true)))
+		goto out;
+	/* The response's CSeq is the request's: the sibling may be past it. */
+	d->local_cseq = response->cseq.number;
+	d->has_local_cseq = true;
+	d->early = response->status < 200;
+	d->is_uac = true;
+	*out = d;
+	return 0;
+out:
+	dialog_free(d);
+	return err;
+}
+
 void dialog_free(struct dialog *d)
 {
 	if (!d)

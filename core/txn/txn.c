@@ -73,18 +73,15 @@ void txn_forget_later(struct txn *t)
 /*
  * What a lingering transaction still sends: a server's last response
  * (NIST; IST in Completed, resent by Timer G); an ICT's ACK, which is
- * kept apart. An ICT in Accepted keeps its request: an extra 2xx from a
- * forking proxy reaches the TU, which makes that dialog from it.
+ * kept apart.
  */
 static void forget(struct txn *t)
 {
 	bool keeps_out = t->kind == TXN_NIST ||
 			 (t->kind == TXN_IST && t->state == TXN_COMPLETED);
 
-	if (t->kind != TXN_ICT || t->state != TXN_ACCEPTED) {
-		sip_msg_free(t->req);
-		t->req = NULL;
-	}
+	sip_msg_free(t->req);
+	t->req = NULL;
 	if (!keeps_out) {
 		tnd_free(t->out);
 		t->out = NULL;

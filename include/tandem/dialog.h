@@ -81,6 +81,19 @@ int dialog_uac_new(const struct sip_msg *request,
 		   const struct sip_msg *response,
 		   const char *local_contact_uri, struct dialog **out);
 
+/*
+ * Another UAC dialog of the request that made `sibling` (RFC 3261
+ * §12.1.2, §13.2.2.4: a response from another fork, with its own To
+ * tag), made without the request: Call-ID, local tag, local URI and our
+ * Contact from `sibling`, the rest from `response` as dialog_uac_new
+ * takes it; the local CSeq is the response's CSeq number, the
+ * request's. Returns 0 with *out set, EINVAL (sibling not a UAC
+ * dialog, another status, no To tag, no Contact, a response to another
+ * request), EBADMSG or ENOMEM.
+ */
+int dialog_uac_fork(const struct dialog *sibling,
+		    const struct sip_msg *response, struct dialog **out);
+
 /* Frees the dialog and everything it owns; NULL is a no-op. */
 void dialog_free(struct dialog *d);
 

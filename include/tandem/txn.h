@@ -181,8 +181,8 @@ void txn_set_handler(struct txn *t, txn_event_fn fn, void *arg);
 /*
  * The request that made `t`; NULL once `t` only lingers to absorb
  * retransmissions (after its final response, by the layer's next
- * message), but for an INVITE client transaction in Accepted, which
- * keeps it for the dialogs of further 2xx.
+ * message or timer end). A 2xx from another fork, passed up from
+ * Accepted later, makes its dialog from a sibling (dialog_uac_fork).
  */
 const struct sip_msg *txn_request(const struct txn *t);
 /* The branch of its request's top Via (a client's: ours), for as long

@@ -263,6 +263,47 @@ B2B_CASE(test_dial_2xx_after_cancel_is_acked_and_hung_up)
 	return 0;
 }
 
+/*
+ * A forking proxy behind the callee: a second 2xx, with another To tag,
+ * after the first was bridged, gets its own dialog, is ACKed (the
+ * INVITE's CSeq) and hung up; the bridged call goes on. The INVITE's
+ * transaction has let its request go by then: the dialog comes from
+ * the first one's.
+ */
+B2B_CASE(test_dial_2xx_from_another_fork_is_acked_and_hung_up)
+{
+	const struct sip_msg *inv;
+
+	t->dial[0] = BT_BOB;
+	CHECK_OK(bt_invite(t, "", BT_SDP_A));
+	CHECK_OK(bt_at(t, 100));
+	CHECK_OK(bt_reply(t, 0, 200, "fork1", BT_SDP_B));
+	CHECK_WIRE(t, "bob:INVITE@0 a:200@100 bob:ACK@100");
+	CHECK_OK(bt_at(t, 200));
+	CHECK_OK(bt_reply(t, 0, 200, "fork2", BT_SDP_B));
+	CHECK_WIRE(t, "bob:INVITE@0 a:200@100 bob:ACK@100 bob:ACK@200 "
+		      "bob:BYE@200");
+	inv = bt_sent(t, 0);
+	CHECK_OK(
+	    bt_check_in_b_dialog(t, 3, 0, "fork2", "ACK", inv->cseq.number));
+	CHECK_OK(bt_check_in_b_dialog(t, 4, 0, "fork2", "BYE",
+				      inv->cseq.number + 1));
+	CHECK_OK(bt_at(t, 210));
+	CHECK_OK(bt_reply(t, 4, 200, "fork2", NULL));
+	CHECK_INT(b2b_call_state(t->call), B2B_CALL_ANSWERED);
+	/* The bridged call goes on: the caller's BYE reaches fork1. */
+	CHECK_OK(bt_at(t, 300));
+	CHECK_OK(bt_caller(t, "ACK", 1, "z9hG4bKa2", "", NULL));
+	CHECK_OK(bt_caller(t, "BYE", 2, "z9hG4bKa3", "", NULL));
+	CHECK_WIRE(t, "bob:INVITE@0 a:200@100 bob:ACK@100 bob:ACK@200 "
+		      "bob:BYE@200 a:200@300 bob:BYE@300");
+	CHECK_OK(bt_check_in_b_dialog(t, 6, 0, "fork1", "BYE",
+				      inv->cseq.number + 1));
+	CHECK_OK(bt_reply(t, 6, 200, "fork1", NULL));
+	CHECK_INT(b2b_live_calls(t->b2b), 0);
+	return 0;
+}
+
 static void edit_then_dial(struct b2b_test *t, struct b2b_call *call)
 {
 	struct b2b_msg *req = b2b_call_request(call);
@@ -445,6 +486,7 @@ static const struct test_case cases[] = {
 	TEST(test_dial_parallel_first_2xx_wins_and_the_other_is_cancelled),
 	TEST(test_dial_failure_lets_the_script_fail_over_to_the_next_target),
 	TEST(test_dial_2xx_after_cancel_is_acked_and_hung_up),
+	TEST(test_dial_2xx_from_another_fork_is_acked_and_hung_up),
 	TEST(test_dial_script_headers_on_the_request_reach_the_b_leg),
 	TEST(test_dial_script_edits_of_core_headers_are_refused),
 	TEST(test_dial_cancel_before_any_provisional_waits_for_one),

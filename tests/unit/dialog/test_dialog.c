@@ -258,6 +258,78 @@ static int test_uac_new_reverses_route_set(void)
 	return 0;
 }
 
+/* A 2xx from another fork: its own tag, Contact and route set. */
+#define FORK_OK                                                          \
+	"SIP/2.0 200 OK\r\n"                                             \
+	"Via: SIP/2.0/TCP client.atlanta.example.com:5060;"              \
+	"branch=z9hG4bK74bf9;received=192.0.2.101\r\n"                   \
+	"Record-Route: <sip:ss3.example.com;lr>\r\n"                     \
+	"From: Alice <sip:alice@atlanta.example.com>;tag=9fxced76sl\r\n" \
+	"To: Bob <sip:bob@biloxi.example.com>;tag=fork2\r\n"             \
+	"Call-ID: " CALL_ID "\r\n"                                       \
+	"CSeq: 1 INVITE\r\n"                                             \
+	"Contact: <sip:bob@desk.biloxi.example.com>\r\n"                 \
+	"Content-Length: 0\r\n\r\n"
+
+static int test_uac_fork_takes_local_side_from_sibling(void)
+{
+	struct dialog *first, *fork = NULL;
+	struct sip_msg *res, *bye;
+	int rc;
+
+	CHECK_INT(alice_dialog(F11_OK, &first), 0);
+	/* The first dialog has moved on (a BYE): the fork starts at 1. */
+	rc = dialog_request_new(first, SIP_METHOD_BYE, NULL, NULL,
+				TND_SLICE_NULL, TND_SLICE_NULL, &bye);
+	if (rc == 0)
+		sip_msg_free(bye);
+	if (rc == 0) {
+		PARSE(FORK_OK, res);
+		rc = dialog_uac_fork(first, res, &fork);
+		sip_msg_free(res);
+	}
+	CHECK_INT(rc, 0);
+	CHECK_STR(S(fork->call_id), CALL_ID);
+	CHECK_STR(S(fork->local_tag), "9fxced76sl");
+	CHECK_STR(S(fork->remote_tag), "fork2");
+	CHECK_STR(S(fork->local_uri), "sip:alice@atlanta.example.com");
+	CHECK_STR(S(fork->remote_uri), "sip:bob@biloxi.example.com");
+	CHECK_STR(S(fork->remote_target), "sip:bob@desk.biloxi.example.com");
+	CHECK_STR(S(fork->local_contact), ALICE_CONTACT);
+	CHECK_INT(fork->nroutes, 1);
+	CHECK_STR(S(fork->route_set[0]), "<sip:ss3.example.com;lr>");
+	CHECK_INT(fork->local_cseq, 1);
+	CHECK_INT(first->local_cseq, 2);
+	CHECK(fork->is_uac && !dialog_is_early(fork));
+	dialog_free(fork);
+	dialog_free(first);
+	return 0;
+}
+
+static int test_uac_fork_refuses_other_requests_and_uas(void)
+{
+	struct dialog *first = NULL, *bob = NULL, *fork = NULL;
+	struct sip_msg *res;
+	int rc_other = 0, rc_uas = 0;
+
+	CHECK_INT(alice_dialog(F11_OK, &first), 0);
+	CHECK_INT(bob_dialog(&bob), 0);
+	PARSE(FORK_OK, res);
+	/* A sibling of another Call-ID: this is not its request's answer. */
+	tnd_free(first->call_id);
+	first->call_id = tnd_slice_dup(S("other@atlanta.example.com"));
+	if (first->call_id)
+		rc_other = dialog_uac_fork(first, res, &fork);
+	rc_uas = dialog_uac_fork(bob, res, &fork);
+	sip_msg_free(res);
+	dialog_free(first);
+	dialog_free(bob);
+	CHECK_INT(rc_other, EINVAL);
+	CHECK_INT(rc_uas, EINVAL);
+	CHECK(fork == NULL);
+	return 0;
+}
+
 static int test_uac_new_early_from_1xx_with_to_tag_only(void)
 {
 	struct dialog *d;
@@ -677,6 +749,8 @@ static const struct test_case cases[] = {
 	TEST(test_uas_new_refuses_star_contact_and_empty_tag),
 	TEST(test_uac_new_reverses_route_set),
 	TEST(test_uac_new_early_from_1xx_with_to_tag_only),
+	TEST(test_uac_fork_takes_local_side_from_sibling),
+	TEST(test_uac_fork_refuses_other_requests_and_uas),
 	TEST(test_request_loose_routing_targets_remote_contact),
 	TEST(test_request_strict_routing_puts_target_last),
 	TEST(test_request_without_route_set_has_no_route),

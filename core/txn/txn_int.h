@@ -29,7 +29,7 @@ enum txn_state {
  * What matches a transaction (RFC 3261 §17.1.3, §17.2.3), copied out of
  * its request into the transaction's own block (struct txn's key_bytes):
  * a transaction lingering to absorb retransmissions (Timers D, I, J, K,
- * L) needs only this, and drops its request (txn_forget_later).
+ * L, M) needs only this, and drops its request (txn_forget_later).
  */
 struct txn_key {
 	struct tnd_slice branch; /* the top Via's */

@@ -137,12 +137,33 @@ out:
 	return err;
 }
 
+/* The UAC side from its parts and the response that makes it
+ * (§12.1.2): route set reversed, early for a 1xx. */
+static int uac_make(const struct dialog_parts *p,
+		    const struct sip_msg *response, uint32_t local_cseq,
+		    struct dialog **out)
+{
+	struct dialog *d = NULL;
+	int err;
+
+	if ((err = dialog_alloc(p, &d)) ||
+	    (err = copy_route_set(d, response, true))) {
+		dialog_free(d);
+		return err;
+	}
+	d->local_cseq = local_cseq;
+	d->has_local_cseq = true;
+	d->early = response->status < 200;
+	d->is_uac = true;
+	*out = d;
+	return 0;
+}
+
 int dialog_uac_new(const struct sip_msg *request,
 		   const struct sip_msg *response,
 		   const char *local_contact_uri, struct dialog **out)
 {
 	struct dialog_parts p = { .local_contact = local_contact_uri };
-	struct dialog *d = NULL;
 	int err;
 
 	*out = NULL;
@@ -160,25 +181,13 @@ int dialog_uac_new(const struct sip_msg *request,
 	p.remote_tag = response->to.tag;
 	p.local_uri = request->from.uri;
 	p.remote_uri = response->to.uri;
-	if ((err = dialog_alloc(&p, &d)) ||
-	    (err = copy_route_set(d, response, true)))
-		goto out;
-	d->local_cseq = request->cseq.number;
-	d->has_local_cseq = true;
-	d->early = response->status < 200;
-	d->is_uac = true;
-	*out = d;
-	return 0;
-out:
-	dialog_free(d);
-	return err;
+	return uac_make(&p, response, request->cseq.number, out);
 }
 
 int dialog_uac_fork(const struct dialog *sibling,
 		    const struct sip_msg *response, struct dialog **out)
 {
 	struct dialog_parts p = { .local_contact = sibling->local_contact };
-	struct dialog *d = NULL;
 	int err;
 
 	*out = NULL;
@@ -195,19 +204,8 @@ int dialog_uac_fork(const struct dialog *sibling,
 	p.remote_tag = response->to.tag;
 	p.local_uri = tnd_slice_from_cstr(sibling->local_uri);
 	p.remote_uri = response->to.uri;
-	if ((err = dialog_alloc(&p, &d)) ||
-	    (err = copy_route_set(d, response, true)))
-		goto out;
 	/* The response's CSeq is the request's: the sibling may be past it. */
-	d->local_cseq = response->cseq.number;
-	d->has_local_cseq = true;
-	d->early = response->status < 200;
-	d->is_uac = true;
-	*out = d;
-	return 0;
-out:
-	dialog_free(d);
-	return err;
+	return uac_make(&p, response, response->cseq.number, out);
 }
 
 void dialog_free(struct dialog *d)

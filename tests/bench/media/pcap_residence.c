@@ -158,25 +158,25 @@ static int pcap_next(struct pcap_in *in)
 	return 0;
 }
 
+/* `hdr`, when the link header of that length ends in an IP ethertype
+ * (2 bytes before its end); else 0. */
+static size_t after_ethertype(const struct pcap_in *in, size_t hdr)
+{
+	uint16_t type;
+
+	if (in->len < hdr)
+		return 0;
+	type = be16(in->pkt + hdr - 2);
+	return type == ETHERTYPE_IPV4 || type == ETHERTYPE_IPV6 ? hdr : 0;
+}
+
 /* Where the IP header starts, or 0 when the frame carries no IP. */
 static size_t ip_offset(const struct pcap_in *in)
 {
 	switch (in->link) {
 	case DLT_NULL: return 4; /* the family, in the writer's order */
-	case DLT_EN10MB:
-		if (in->len < 14)
-			return 0;
-		return be16(in->pkt + 12) == ETHERTYPE_IPV4 ||
-			       be16(in->pkt + 12) == ETHERTYPE_IPV6
-			   ? 14
-			   : 0;
-	default:
-		if (in->len < 16)
-			return 0;
-		return be16(in->pkt + 14) == ETHERTYPE_IPV4 ||
-			       be16(in->pkt + 14) == ETHERTYPE_IPV6
-			   ? 16
-			   : 0;
+	case DLT_EN10MB: return after_ethertype(in, 14);
+	default: return after_ethertype(in, 16); /* Linux cooked */
 	}
 }
 
